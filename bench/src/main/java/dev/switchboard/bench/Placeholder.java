@@ -1,0 +1,1 @@
+package dev.switchboard.bench; final class Placeholder {}
