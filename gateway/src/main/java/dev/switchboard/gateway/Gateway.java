@@ -1,0 +1,211 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.gateway.admission.AdmissionVerticle;
+import dev.switchboard.gateway.bus.Codecs;
+import dev.switchboard.gateway.config.ConfigFiles;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.db.DatabaseUrl;
+import dev.switchboard.gateway.db.EmbeddedPostgres;
+import dev.switchboard.gateway.edge.HttpEdgeVerticle;
+import dev.switchboard.gateway.metrics.Metrics;
+import dev.switchboard.gateway.plugins.ChannelRegistry;
+import dev.switchboard.gateway.plugins.PluginLoader;
+import dev.switchboard.gateway.security.MasterKey;
+import dev.switchboard.gateway.security.SecretBox;
+import dev.switchboard.gateway.store.InboxStoreVerticle;
+import dev.switchboard.gateway.store.StoreSettings;
+import dev.switchboard.gateway.tenants.TenantAccounts;
+import dev.switchboard.gateway.tenants.TenantRegistryVerticle;
+import dev.switchboard.migrations.Migrator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: Vert.x with metrics, the database (embedded or configured), the migrated
+ * schema, and the verticles deployed in dependency order (store, admission, tenants, then the
+ * edge). {@link #start} blocks the calling thread (never call it on an event loop).
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final EmbeddedPostgres embedded;
+  private final DatabaseUrl database;
+  private final int port;
+
+  private Gateway(Vertx vertx, EmbeddedPostgres embedded, DatabaseUrl database, int port) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.database = database;
+    this.port = port;
+  }
+
+  /**
+   * Starts a gateway.
+   *
+   * @param configFile the YAML file, or null
+   * @param inline     a config tree to use instead of a file (tests), or null
+   * @param env        environment (overrides and {@code ${VAR}} values)
+   */
+  public static Gateway start(Path configFile, JsonObject inline, Map<String, String> env) {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(prometheus))
+        .build();
+    EmbeddedPostgres embedded = null;
+    try {
+      GatewayConfig config = GatewayConfig.from(inline != null ? inline : readFile(vertx, configFile), env);
+      ChannelRegistry channels = PluginLoader.loadChannels(Path.of("plugins"));
+      TenantAccounts.validate(config.tenants(), channels); // fail fast, naming the bad key
+      Path dataDir = Path.of(config.dataDir());
+      SecretBox secrets = new SecretBox(MasterKey.resolve(env.get("SWITCHBOARD_MASTER_KEY"), dataDir));
+
+      DatabaseUrl database;
+      if (config.databaseUrl() != null) {
+        database = DatabaseUrl.parse(config.databaseUrl());
+      } else {
+        embedded = EmbeddedPostgres.at(dataDir.resolve("postgres"));
+        EmbeddedPostgres pg = embedded;
+        database = await(vertx.executeBlocking(pg::start, false), 180);
+      }
+      migrate(vertx, database);
+
+      Codecs.registerAll(vertx.eventBus());
+      Metrics metrics = new Metrics(prometheus);
+      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      List<HttpEdgeVerticle> edges = new CopyOnWriteArrayList<>();
+      DatabaseUrl db = database;
+      Future<?> deployed = vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
+          .compose(id -> vertx.deployVerticle(new AdmissionVerticle()))
+          .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels)))
+          .compose(id -> vertx.deployVerticle(() -> {
+            HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus);
+            edges.add(edge);
+            return edge;
+          }, new DeploymentOptions().setInstances(instances)));
+      try {
+        await(deployed, 120);
+      } catch (StartupException e) {
+        if (rootCause(e) instanceof BindException) {
+          throw new StartupException("cannot listen on port " + config.httpPort() + ": address already in use");
+        }
+        throw e;
+      }
+      int port = edges.get(0).actualPort();
+      LOG.atInfo().addKeyValue("port", port).addKeyValue("database", database.toString())
+          .addKeyValue("tenants", config.tenants().size())
+          .log("switchboard ready on port {}", port);
+      return new Gateway(vertx, embedded, database, port);
+    } catch (RuntimeException e) {
+      closeQuietly(vertx);
+      if (embedded != null) {
+        embedded.stop();
+      }
+      throw e instanceof StartupException ? e : new StartupException("start-up failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonObject readFile(Vertx vertx, Path file) {
+    if (file == null) {
+      return new JsonObject();
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new StartupException("config file not found: " + file);
+    }
+    var retriever = ConfigFiles.retriever(vertx, file, 0);
+    try {
+      return await(retriever.getConfig(), 30);
+    } catch (StartupException e) {
+      throw new StartupException("bad config: " + file + " is not valid YAML: " + rootCause(e).getMessage());
+    } finally {
+      retriever.close();
+    }
+  }
+
+  private static void migrate(Vertx vertx, DatabaseUrl database) {
+    Migrator migrator = new Migrator(database.jdbcUrl(), database.user(), database.password());
+    try {
+      int applied = await(vertx.executeBlocking(migrator::migrate, false), 300);
+      LOG.info("database schema up to date ({} migrations applied now)", applied);
+    } catch (StartupException e) {
+      throw new StartupException("database unreachable or not migratable at " + database + ": "
+          + rootCause(e).getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** Waits for a future from a non-Vert.x thread. */
+  static <T> T await(Future<T> future, long seconds) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof StartupException se) {
+        throw se;
+      }
+      throw new StartupException(String.valueOf(cause.getMessage()), cause);
+    } catch (TimeoutException e) {
+      throw new StartupException("timed out after " + seconds + " s during start-up");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted during start-up");
+    }
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // best effort during a failed start
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public DatabaseUrl database() {
+    return database;
+  }
+
+  /** Stops serving, closes every pool, then stops the embedded database if there is one. */
+  @Override
+  public void close() {
+    LOG.info("switchboard stopping");
+    closeQuietly(vertx);
+    if (embedded != null) {
+      embedded.stop();
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.switchboard.gateway.bus;
+
+import dev.switchboard.gateway.admission.AdmissionRequest;
+import dev.switchboard.gateway.store.AppendRequest;
+import dev.switchboard.gateway.store.AppendResult;
+import dev.switchboard.gateway.store.AuditRecord;
+import dev.switchboard.gateway.store.Ping;
+import dev.switchboard.gateway.tenants.TenantDirectory;
+import io.vertx.core.eventbus.EventBus;
+import java.util.List;
+
+/** Registers the local codec of every record that travels on the bus. Call once per Vert.x instance. */
+public final class Codecs {
+  private static final List<Class<?>> RECORDS = List.of(AppendRequest.class, AppendResult.class,
+      AuditRecord.class, Ping.class, AdmissionRequest.class, TenantDirectory.class);
+
+  private Codecs() {
+  }
+
+  public static void registerAll(EventBus bus) {
+    for (Class<?> type : RECORDS) {
+      register(bus, type);
+    }
+  }
+
+  private static <T> void register(EventBus bus, Class<T> type) {
+    bus.registerDefaultCodec(type, new LocalCodec<>(type));
+  }
+}

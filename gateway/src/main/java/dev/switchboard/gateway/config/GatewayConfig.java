@@ -1,0 +1,225 @@
+package dev.switchboard.gateway.config;
+
+import dev.switchboard.plugin.model.TenantId;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The gateway's configuration: the YAML file of API.md after {@code ${ENV}} substitution, with the
+ * environment overrides ({@code DATABASE_URL}, {@code HTTP_PORT}, {@code ADMIN_TOKEN}) applied.
+ *
+ * @param httpPort      port of the HTTP edge
+ * @param databaseUrl   {@code postgresql://…}, or null for the embedded default
+ * @param adminToken    admin API token, or null (admin API disabled)
+ * @param publicBaseUrl the gateway's public URL (for registering webhooks), or null
+ * @param bodyLimit     largest accepted request body in bytes
+ * @param dataDir       where the embedded database and generated keys live
+ * @param tenants       the tenants to seed
+ */
+public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
+                            long bodyLimit, String dataDir, List<TenantConfig> tenants) {
+
+  public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
+
+  public GatewayConfig {
+    tenants = List.copyOf(tenants);
+  }
+
+  /** Parses and validates {@code file} (already read from YAML) with {@code env}; throws {@link ConfigError}. */
+  public static GatewayConfig from(JsonObject file, Map<String, String> env) {
+    JsonObject root = new EnvSubstitution(env).apply(file == null ? new JsonObject() : file);
+    Reader r = new Reader(root, "");
+    Reader http = r.object("http");
+    int port = http.integer("port", 8080, 0, 65535);
+    if (env.get("HTTP_PORT") != null) {
+      port = parsePort(env.get("HTTP_PORT"));
+    }
+    long bodyLimit = http.longValue("bodyLimit", DEFAULT_BODY_LIMIT, 1024, 64L * 1024 * 1024);
+    String publicBaseUrl = http.string("publicBaseUrl", null);
+    String dbUrl = r.object("database").string("url", null);
+    if (env.get("DATABASE_URL") != null && !env.get("DATABASE_URL").isBlank()) {
+      dbUrl = env.get("DATABASE_URL");
+    }
+    String adminToken = r.object("admin").string("token", null);
+    if (env.get("ADMIN_TOKEN") != null && !env.get("ADMIN_TOKEN").isBlank()) {
+      adminToken = env.get("ADMIN_TOKEN");
+    }
+    if (adminToken != null && adminToken.isBlank()) {
+      adminToken = null;
+    }
+    String dataDir = r.string("dataDir", "data");
+    List<TenantConfig> tenants = new ArrayList<>();
+    JsonArray list = r.array("tenants");
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String key = "tenants[" + i + "]";
+      if (!(list.getValue(i) instanceof JsonObject t)) {
+        throw new ConfigError(key, "must be a mapping");
+      }
+      TenantConfig tenant = tenant(new Reader(t, key));
+      if (!ids.add(tenant.id())) {
+        throw new ConfigError(key + ".id", "duplicate tenant id '" + tenant.id() + "'");
+      }
+      tenants.add(tenant);
+    }
+    return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants);
+  }
+
+  private static int parsePort(String value) {
+    try {
+      int p = Integer.parseInt(value.trim());
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new ConfigError("HTTP_PORT", "must be a port number (0-65535), got '" + value + "'");
+    }
+  }
+
+  private static TenantConfig tenant(Reader t) {
+    String id = t.requiredString("id");
+    if (!TenantId.isValid(id)) {
+      throw new ConfigError(t.key("id"), "must match [a-z0-9-]{2,40}, got '" + id + "'");
+    }
+    String name = t.string("name", id);
+    List<String> apiKeys = new ArrayList<>();
+    JsonArray keys = t.array("apiKeys");
+    for (int i = 0; i < keys.size(); i++) {
+      Object k = keys.getValue(i);
+      if (!(k instanceof String s) || s.length() < 16) {
+        throw new ConfigError(t.key("apiKeys") + "[" + i + "]", "must be a string of at least 16 characters");
+      }
+      apiKeys.add(s);
+    }
+    Reader limits = t.object("limits");
+    RateLimit inbound = rate(limits.object("inbound"), 200, 400);
+    RateLimit outbound = rate(limits.object("outbound"), 50, 50);
+    int perContactDaily = limits.integer("perContactDaily", 0, 0, Integer.MAX_VALUE);
+    Reader takeover = t.object("takeover");
+    String resume = takeover.string("autoResumeAfter", "PT2H");
+    Duration autoResume;
+    try {
+      autoResume = Duration.parse(resume);
+    } catch (DateTimeParseException e) {
+      throw new ConfigError(takeover.key("autoResumeAfter"), "must be an ISO-8601 duration like PT2H, got '" + resume + "'");
+    }
+    if (autoResume.isNegative() || autoResume.isZero()) {
+      throw new ConfigError(takeover.key("autoResumeAfter"), "must be positive");
+    }
+    Map<String, Map<String, String>> channels = new LinkedHashMap<>();
+    Reader ch = t.object("channels");
+    for (String channel : ch.node.fieldNames()) {
+      Reader c = ch.object(channel);
+      Map<String, String> settings = new LinkedHashMap<>();
+      for (String field : c.node.fieldNames()) {
+        Object v = c.node.getValue(field);
+        if (v == null) {
+          continue;
+        }
+        if (v instanceof JsonObject || v instanceof JsonArray) {
+          throw new ConfigError(c.key(field), "must be a single value");
+        }
+        settings.put(field, String.valueOf(v));
+      }
+      channels.put(channel, settings);
+    }
+    JsonArray plugins = t.array("plugins");
+    for (int i = 0; i < plugins.size(); i++) {
+      if (!(plugins.getValue(i) instanceof JsonObject p) || !(p.getValue("type") instanceof String)) {
+        throw new ConfigError(t.key("plugins") + "[" + i + "]", "must be a mapping with a 'type'");
+      }
+    }
+    return new TenantConfig(id, name, apiKeys, inbound, outbound, perContactDaily, autoResume,
+        channels, plugins.encode());
+  }
+
+  private static RateLimit rate(Reader r, int perSecond, int burst) {
+    int ps = r.integer("perSecond", perSecond, 1, 10_000_000);
+    int b = r.integer("burst", Math.max(ps, burst), 1, 10_000_000);
+    return new RateLimit(ps, b);
+  }
+
+  /** Typed access to one mapping of the tree, with error messages that name the full key. */
+  private record Reader(JsonObject node, String prefix) {
+    String key(String field) {
+      return prefix.isEmpty() ? field : prefix + "." + field;
+    }
+
+    Reader object(String field) {
+      Object v = node.getValue(field);
+      if (v == null) {
+        return new Reader(new JsonObject(), key(field));
+      }
+      if (!(v instanceof JsonObject o)) {
+        throw new ConfigError(key(field), "must be a mapping");
+      }
+      return new Reader(o, key(field));
+    }
+
+    JsonArray array(String field) {
+      Object v = node.getValue(field);
+      if (v == null) {
+        return new JsonArray();
+      }
+      if (!(v instanceof JsonArray a)) {
+        throw new ConfigError(key(field), "must be a list");
+      }
+      return a;
+    }
+
+    String string(String field, String fallback) {
+      Object v = node.getValue(field);
+      if (v == null) {
+        return fallback;
+      }
+      if (v instanceof JsonObject || v instanceof JsonArray) {
+        throw new ConfigError(key(field), "must be a single value");
+      }
+      return String.valueOf(v);
+    }
+
+    String requiredString(String field) {
+      String v = string(field, null);
+      if (v == null || v.isBlank()) {
+        throw new ConfigError(key(field), "is required");
+      }
+      return v;
+    }
+
+    int integer(String field, int fallback, int min, int max) {
+      long v = longValue(field, fallback, min, max);
+      return (int) v;
+    }
+
+    long longValue(String field, long fallback, long min, long max) {
+      Object v = node.getValue(field);
+      if (v == null) {
+        return fallback;
+      }
+      long parsed;
+      try {
+        parsed = v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v).trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigError(key(field), "must be a whole number, got '" + v + "'");
+      }
+      if (parsed < min || parsed > max) {
+        throw new ConfigError(key(field), "must be between " + min + " and " + max + ", got " + parsed);
+      }
+      return parsed;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayConfig[port=" + httpPort + ", tenants=" + tenants.size() + "]";
+  }
+}

@@ -1,0 +1,139 @@
+package dev.switchboard.gateway.edge;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.metrics.Metrics;
+import dev.switchboard.gateway.plugins.ChannelRegistry;
+import dev.switchboard.gateway.store.Ping;
+import dev.switchboard.gateway.tenants.TenantDirectory;
+import dev.switchboard.plugin.bus.Addresses;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.TreeSet;
+
+/**
+ * The HTTP edge: webhooks, health, readiness and metrics. Holds no business state — only the
+ * latest tenant snapshot — and turns HTTP into bus requests. Deployed once per event loop.
+ */
+public final class HttpEdgeVerticle extends VerticleBase {
+  private final GatewayConfig config;
+  private final ChannelRegistry channels;
+  private final Metrics metrics;
+  private final PrometheusMeterRegistry prometheus;
+  private TenantDirectory directory = TenantDirectory.EMPTY;
+  private HttpServer server;
+
+  public HttpEdgeVerticle(GatewayConfig config, ChannelRegistry channels, Metrics metrics,
+                          PrometheusMeterRegistry prometheus) {
+    this.config = config;
+    this.channels = channels;
+    this.metrics = metrics;
+    this.prometheus = prometheus;
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    var subscription = bus.<TenantDirectory>localConsumer(Addresses.EVT_TENANTS_CHANGED, m -> adopt(m.body()));
+    return subscription.completion()
+        .compose(v -> bus.<TenantDirectory>request(Addresses.TENANTS_SNAPSHOT, "current"))
+        .map(reply -> {
+          adopt(reply.body());
+          return router();
+        })
+        .compose(router -> {
+          server = vertx.createHttpServer(new HttpServerOptions()
+              .setPort(config.httpPort()).setHost("0.0.0.0")
+              .setCompressionSupported(false)
+              .setIdleTimeout(120));
+          return server.requestHandler(router).listen();
+        });
+  }
+
+  /** The actual port (differs from the configured one when it was 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void adopt(TenantDirectory next) {
+    if (next.version() >= directory.version()) {
+      directory = next;
+    }
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    WebhookHandler webhooks = new WebhookHandler(() -> directory, channels, metrics, vertx.eventBus());
+
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
+    router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(prometheus.scrape()));
+
+    // two routes on one path: resolve the tenant before the body is read (BodyHandler must come
+    // first on its own route), then read the body within the limit and handle the call
+    Handler<RoutingContext> webhookFailure = ctx -> {
+      ApiException e = ErrorResponder.toApiException(ctx);
+      String channel = ctx.get(WebhookHandler.CHANNEL);
+      metrics.webhook(channel == null ? "unknown" : channel, WebhookHandler.outcomeFor(e.status()));
+      ErrorResponder.write(ctx, e);
+    };
+    router.route("/webhooks/:channel/:tenant").method(HttpMethod.GET).method(HttpMethod.POST)
+        .handler(webhooks::resolve)
+        .failureHandler(webhookFailure);
+    router.route("/webhooks/:channel/:tenant").method(HttpMethod.GET).method(HttpMethod.POST)
+        .handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()))
+        .handler(webhooks::handle)
+        .failureHandler(webhookFailure);
+
+    router.route().failureHandler(ctx -> {
+      ApiException e = ErrorResponder.toApiException(ctx);
+      metrics.httpError(routeLabel(ctx), e.status());
+      ErrorResponder.write(ctx, e);
+    });
+    router.errorHandler(404, ctx -> {
+      metrics.httpError("unmatched", 404);
+      ErrorResponder.write(ctx, ApiException.notFound("no such resource"));
+    });
+    router.errorHandler(405, ctx -> {
+      metrics.httpError(routeLabel(ctx), 405);
+      ErrorResponder.write(ctx, new ApiException(405, "method_not_allowed", "this method is not allowed here"));
+    });
+    router.errorHandler(500, ctx -> ErrorResponder.write(ctx, ErrorResponder.toApiException(ctx)));
+    return router;
+  }
+
+  private static String routeLabel(RoutingContext ctx) {
+    return ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "unmatched" : ctx.currentRoute().getPath();
+  }
+
+  private void ready(RoutingContext ctx) {
+    JsonObject checks = new JsonObject()
+        .put("plugins", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(channels.ids()))))
+        .put("tenants", directory.tenants().size());
+    vertx.eventBus().request(Addresses.INBOX_PING, Ping.INSTANCE, new DeliveryOptions().setSendTimeout(3_000))
+        .onSuccess(v -> json(ctx, 200, new JsonObject().put("status", "ready")
+            .put("checks", checks.put("database", "up"))))
+        .onFailure(err -> {
+          ctx.response().putHeader("Retry-After", "5");
+          json(ctx, 503, new JsonObject()
+              .put("error", new JsonObject().put("code", "not_ready").put("message", "database unreachable"))
+              .put("checks", checks.put("database", "down")));
+        });
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

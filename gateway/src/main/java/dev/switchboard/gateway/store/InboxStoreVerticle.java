@@ -1,0 +1,238 @@
+package dev.switchboard.gateway.store;
+
+import dev.switchboard.gateway.db.DatabaseUrl;
+import dev.switchboard.gateway.metrics.Metrics;
+import dev.switchboard.plugin.bus.Addresses;
+import dev.switchboard.plugin.bus.FailureCodes;
+import dev.switchboard.plugin.model.InboundEvent;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the inbox: appends webhook events durably and answers only after the commit.
+ * Concurrent calls are group-committed: while a transaction is in flight, arriving calls queue
+ * and go together in the next one (flushed when full, or after a short linger), so durability
+ * costs one commit per batch rather than per call. A recent-keys cache answers obvious retries
+ * without a round trip; the unique constraint stays the authority.
+ */
+public final class InboxStoreVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(InboxStoreVerticle.class);
+
+  private final DatabaseUrl database;
+  private final StoreSettings settings;
+  private final Metrics metrics;
+  private final InboxRepository repository = new InboxRepository();
+  private final RecentKeys recent = new RecentKeys(200_000);
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private Pool pool;
+  private int queuedEvents;
+  private int inFlight;
+  private long lingerTimer = -1;
+
+  private record Pending(AppendRequest request, Message<AppendRequest> message) {
+  }
+
+  public InboxStoreVerticle(DatabaseUrl database, StoreSettings settings, Metrics metrics) {
+    this.database = database;
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(settings.maxInFlight() + 2).setName("inbox")
+            .setMaxWaitQueueSize(1_000))
+        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2_000))
+        .connectingTo(database.connectOptions())
+        .using(vertx)
+        .build();
+    Gauge.builder("switchboard.store.queue.events", this, v -> v.queuedEvents)
+        .description("Events waiting for the next group commit").register(metrics.registry());
+    var bus = vertx.eventBus();
+    return Future.all(
+        bus.<AppendRequest>localConsumer(Addresses.INBOX_APPEND, this::onAppend).completion(),
+        bus.<AuditRecord>localConsumer(Addresses.INBOX_AUDIT, this::onAudit).completion(),
+        bus.<Ping>localConsumer(Addresses.INBOX_PING, this::onPing).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private void onAppend(Message<AppendRequest> message) {
+    AppendRequest request = message.body();
+    int n = request.events().size();
+    if (n == 0) {
+      message.reply(new AppendResult(0, 0));
+      return;
+    }
+    if (allRecent(request)) {
+      metrics.duplicates(request.channel(), n);
+      message.reply(new AppendResult(0, n));
+      return;
+    }
+    if (queuedEvents + n > settings.maxQueuedEvents() && queuedEvents > 0) {
+      message.fail(FailureCodes.STORAGE_UNAVAILABLE, "store overloaded");
+      return;
+    }
+    queue.add(new Pending(request, message));
+    queuedEvents += n;
+    flushIfDue();
+  }
+
+  private boolean allRecent(AppendRequest request) {
+    for (InboundEvent e : request.events()) {
+      if (!recent.contains(RecentKeys.key(request.tenantId(), request.channel(), e.idempotencyKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Flush now when idle or when a full batch is waiting; otherwise linger briefly for company. */
+  private void flushIfDue() {
+    while (!queue.isEmpty() && inFlight < settings.maxInFlight()
+        && (inFlight == 0 || queuedEvents >= settings.maxBatchEvents())) {
+      flush();
+    }
+    if (!queue.isEmpty() && lingerTimer < 0 && inFlight < settings.maxInFlight()) {
+      lingerTimer = vertx.setTimer(settings.linger().toMillis() > 0 ? settings.linger().toMillis() : 1, id -> {
+        lingerTimer = -1;
+        if (!queue.isEmpty() && inFlight < settings.maxInFlight()) {
+          flush();
+        }
+        flushIfDue();
+      });
+    }
+  }
+
+  private void flush() {
+    List<Pending> batch = new ArrayList<>();
+    int events = 0;
+    while (!queue.isEmpty()
+        && (batch.isEmpty() || events + queue.peek().request().events().size() <= settings.maxBatchEvents())) {
+      Pending p = queue.poll();
+      events += p.request().events().size();
+      batch.add(p);
+    }
+    queuedEvents -= events;
+    inFlight++;
+    metrics.batch(events);
+    write(batch)
+        .onComplete(ar -> {
+          inFlight--;
+          flushIfDue();
+        });
+  }
+
+  private Future<Void> write(List<Pending> batch) {
+    List<InboxRepository.Item> items = new ArrayList<>();
+    for (Pending p : batch) {
+      AppendRequest r = p.request();
+      for (InboundEvent e : r.events()) {
+        items.add(new InboxRepository.Item(r.tenantId(), r.channel(), e, r.receivedAt()));
+      }
+    }
+    return pool.withTransaction(tx -> repository.append(tx, items))
+        .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .map(newKeys -> {
+          answer(batch, newKeys);
+          return (Void) null;
+        })
+        .recover(err -> {
+          if (batch.size() > 1 && isDataError(err)) {
+            // one call's data broke the batch: retry each call alone so the others are not held back
+            metrics.storeFailure("data_split");
+            Future<Void> chain = Future.succeededFuture();
+            for (Pending p : batch) {
+              chain = chain.compose(v -> write(List.of(p)));
+            }
+            return chain;
+          }
+          fail(batch, err);
+          return Future.succeededFuture();
+        });
+  }
+
+  private void answer(List<Pending> batch, Set<String> newKeys) {
+    Map<String, Integer> storedByType = new HashMap<>();
+    for (Pending p : batch) {
+      AppendRequest r = p.request();
+      int stored = 0;
+      int duplicates = 0;
+      for (InboundEvent e : r.events()) {
+        String key = RecentKeys.key(r.tenantId(), r.channel(), e.idempotencyKey());
+        if (newKeys.remove(key)) {
+          stored++;
+          storedByType.merge(r.channel() + '\u0000' + e.eventType(), 1, Integer::sum);
+        } else {
+          duplicates++;
+        }
+        recent.add(key);
+      }
+      metrics.duplicates(r.channel(), duplicates);
+      p.message().reply(new AppendResult(stored, duplicates));
+    }
+    storedByType.forEach((k, count) -> {
+      int sep = k.indexOf('\u0000');
+      metrics.stored(k.substring(0, sep), k.substring(sep + 1), count);
+    });
+  }
+
+  private void fail(List<Pending> batch, Throwable err) {
+    boolean data = isDataError(err);
+    metrics.storeFailure(data ? "data" : "unavailable");
+    if (data) {
+      LOG.atError().addKeyValue("sqlState", ((PgException) err).getSqlState())
+          .log("a webhook's events could not be stored: {}", ((PgException) err).getErrorMessage());
+    } else {
+      LOG.atWarn().log("storage unavailable, answering 503: {}", err.toString());
+    }
+    for (Pending p : batch) {
+      if (data) {
+        p.message().fail(FailureCodes.INTERNAL, "events could not be stored");
+      } else {
+        p.message().fail(FailureCodes.STORAGE_UNAVAILABLE, "storage unavailable");
+      }
+    }
+  }
+
+  /** Data exceptions (class 22) and integrity violations (class 23): this data, not the database. */
+  private static boolean isDataError(Throwable err) {
+    if (err instanceof PgException pg && pg.getSqlState() != null) {
+      return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23");
+    }
+    return false;
+  }
+
+  private void onAudit(Message<AuditRecord> message) {
+    pool.withConnection(conn -> repository.audit(conn, message.body()))
+        .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .onSuccess(v -> message.reply(null))
+        .onFailure(err -> message.fail(FailureCodes.STORAGE_UNAVAILABLE, "storage unavailable"));
+  }
+
+  private void onPing(Message<Ping> message) {
+    pool.query("SELECT 1").execute()
+        .timeout(2, TimeUnit.SECONDS)
+        .onSuccess(rows -> message.reply(null))
+        .onFailure(err -> message.fail(FailureCodes.STORAGE_UNAVAILABLE, "database unreachable"));
+  }
+}

@@ -1,0 +1,30 @@
+package dev.switchboard.gateway.tenants;
+
+import dev.switchboard.gateway.config.TenantConfig;
+import dev.switchboard.gateway.plugins.ChannelRegistry;
+import dev.switchboard.plugin.channel.AccountConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Validates every tenant's channel settings against the plugins' declared fields. */
+public final class TenantAccounts {
+  private TenantAccounts() {
+  }
+
+  /** tenant id → channel id → validated account; throws a ConfigError naming the bad key. */
+  public static Map<String, Map<String, AccountConfig>> validate(List<TenantConfig> tenants,
+                                                                 ChannelRegistry channels) {
+    Map<String, Map<String, AccountConfig>> result = new LinkedHashMap<>();
+    for (int i = 0; i < tenants.size(); i++) {
+      TenantConfig t = tenants.get(i);
+      Map<String, AccountConfig> accounts = new LinkedHashMap<>();
+      for (var entry : t.channels().entrySet()) {
+        String key = "tenants[" + i + "].channels." + entry.getKey();
+        accounts.put(entry.getKey(), channels.validate(key, entry.getKey(), entry.getValue()));
+      }
+      result.put(t.id(), accounts);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.switchboard.gateway.tenants;
+
+import dev.switchboard.gateway.config.RateLimit;
+import dev.switchboard.gateway.config.TenantConfig;
+import dev.switchboard.gateway.plugins.ChannelRegistry;
+import dev.switchboard.gateway.security.ApiKeys;
+import dev.switchboard.gateway.security.SecretBox;
+import dev.switchboard.plugin.channel.AccountConfig;
+import dev.switchboard.plugin.channel.ChannelPlugin;
+import dev.switchboard.plugin.spi.ConfigField;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Tenants and their channel accounts in PostgreSQL; secrets sealed with the master key. */
+public final class TenantRepository {
+  private static final Logger LOG = LoggerFactory.getLogger(TenantRepository.class);
+
+  private static final String UPSERT_TENANT = """
+      INSERT INTO tenants (id, name, api_key_hashes, inbound_per_second, inbound_burst,
+                           outbound_per_second, outbound_burst, per_contact_daily,
+                           takeover_auto_resume, plugin_chain, source)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9), $10, 'config')
+      ON CONFLICT (id) DO UPDATE SET
+        name = EXCLUDED.name, api_key_hashes = EXCLUDED.api_key_hashes,
+        inbound_per_second = EXCLUDED.inbound_per_second, inbound_burst = EXCLUDED.inbound_burst,
+        outbound_per_second = EXCLUDED.outbound_per_second, outbound_burst = EXCLUDED.outbound_burst,
+        per_contact_daily = EXCLUDED.per_contact_daily,
+        takeover_auto_resume = EXCLUDED.takeover_auto_resume,
+        plugin_chain = EXCLUDED.plugin_chain, updated_at = now()""";
+
+  private static final String UPSERT_ACCOUNT = """
+      INSERT INTO channel_accounts (tenant_id, channel, account_ref, settings, secrets)
+      VALUES ($1, $2, $3, $4::jsonb, $5)
+      ON CONFLICT (tenant_id, channel) DO UPDATE SET
+        account_ref = EXCLUDED.account_ref, settings = EXCLUDED.settings, secrets = EXCLUDED.secrets,
+        updated_at = now()""";
+
+  private static final String DELETE_OTHER_ACCOUNTS =
+      "DELETE FROM channel_accounts WHERE tenant_id = $1 AND NOT (channel = ANY($2::text[]))";
+
+  private static final String LOAD_TENANTS = """
+      SELECT id, name, api_key_hashes, inbound_per_second, inbound_burst, outbound_per_second,
+             outbound_burst, extract(epoch FROM takeover_auto_resume)::bigint AS resume_secs
+        FROM tenants""";
+
+  private static final String LOAD_ACCOUNTS =
+      "SELECT tenant_id, channel, account_ref, settings::text, secrets FROM channel_accounts";
+
+  private final Pool pool;
+  private final SecretBox secrets;
+  private final ChannelRegistry channels;
+
+  public TenantRepository(Pool pool, SecretBox secrets, ChannelRegistry channels) {
+    this.pool = pool;
+    this.secrets = secrets;
+    this.channels = channels;
+  }
+
+  /** Seeds/updates the tenants of the config file, each with its channel accounts, in one transaction. */
+  public Future<Void> upsertAll(List<TenantConfig> tenants, Map<String, Map<String, AccountConfig>> accounts) {
+    return pool.withTransaction(tx -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (TenantConfig t : tenants) {
+        chain = chain.compose(v -> upsert(tx, t, accounts.getOrDefault(t.id(), Map.of())));
+      }
+      return chain;
+    });
+  }
+
+  private Future<Void> upsert(SqlConnection tx, TenantConfig t, Map<String, AccountConfig> accounts) {
+    String[] keyHashes = t.apiKeys().stream().map(ApiKeys::hash).toArray(String[]::new);
+    byte[] chain = secrets.seal(t.pluginsJson(), "tenant:" + t.id() + ":plugins");
+    Tuple tenant = Tuple.from(new Object[] {t.id(), t.name(), keyHashes, t.inbound().perSecond(), t.inbound().burst(),
+        t.outbound().perSecond(), t.outbound().burst(), t.perContactDaily(),
+        (double) t.autoResumeAfter().getSeconds(), io.vertx.core.buffer.Buffer.buffer(chain)});
+    Future<Void> f = tx.preparedQuery(UPSERT_TENANT).execute(tenant).mapEmpty();
+    for (var entry : accounts.entrySet()) {
+      String channel = entry.getKey();
+      ChannelPlugin plugin = channels.find(channel).orElseThrow();
+      JsonObject settings = new JsonObject();
+      JsonObject secret = new JsonObject();
+      entry.getValue().values().forEach((k, v) -> {
+        ConfigField field = plugin.descriptor().field(k);
+        (field != null && field.secret() ? secret : settings).put(k, v);
+      });
+      byte[] sealed = secrets.seal(secret.encode(), aad(t.id(), channel));
+      String ref = plugin.accountRef(entry.getValue());
+      f = f.compose(v -> tx.preparedQuery(UPSERT_ACCOUNT)
+          .execute(Tuple.of(t.id(), channel, ref, settings.encode(), io.vertx.core.buffer.Buffer.buffer(sealed)))
+          .mapEmpty());
+    }
+    String[] kept = accounts.keySet().toArray(String[]::new);
+    return f.compose(v -> tx.preparedQuery(DELETE_OTHER_ACCOUNTS).execute(Tuple.of(t.id(), kept)).mapEmpty());
+  }
+
+  /** Reads every tenant with its decryptable accounts into a snapshot. */
+  public Future<TenantDirectory> loadAll(long version) {
+    return pool.query(LOAD_TENANTS).execute().compose(tenantRows ->
+        pool.query(LOAD_ACCOUNTS).execute().map(accountRows -> {
+          Map<String, Map<String, ChannelAccount>> accounts = new HashMap<>();
+          for (Row row : accountRows) {
+            String tenant = row.getString(0);
+            String channel = row.getString(1);
+            ChannelAccount account = decode(tenant, channel, row);
+            if (account != null) {
+              accounts.computeIfAbsent(tenant, k -> new LinkedHashMap<>()).put(channel, account);
+            }
+          }
+          Map<String, TenantView> tenants = new HashMap<>();
+          for (Row row : tenantRows) {
+            String id = row.getString("id");
+            String[] hashes = row.getArrayOfStrings("api_key_hashes");
+            tenants.put(id, new TenantView(id, row.getString("name"),
+                new RateLimit(row.getInteger("inbound_per_second"), row.getInteger("inbound_burst")),
+                new RateLimit(row.getInteger("outbound_per_second"), row.getInteger("outbound_burst")),
+                Duration.ofSeconds(row.getLong("resume_secs")),
+                accounts.getOrDefault(id, Map.of()),
+                hashes == null ? Set.of() : Set.of(hashes)));
+          }
+          return new TenantDirectory(version, tenants);
+        }));
+  }
+
+  private ChannelAccount decode(String tenant, String channel, Row row) {
+    if (channels.find(channel).isEmpty()) {
+      LOG.warn("tenant {} has a {} account but no such channel plugin is loaded; ignoring it", tenant, channel);
+      return null;
+    }
+    try {
+      Map<String, String> values = new LinkedHashMap<>();
+      new JsonObject(row.getString(3)).forEach(e -> values.put(e.getKey(), String.valueOf(e.getValue())));
+      new JsonObject(secrets.open(row.getBuffer(4).getBytes(), aad(tenant, channel)))
+          .forEach(e -> values.put(e.getKey(), String.valueOf(e.getValue())));
+      return new ChannelAccount(channel, row.getString(2), new AccountConfig(values));
+    } catch (SecretBox.SecretsUnreadableException e) {
+      LOG.error("cannot decrypt the {} secrets of tenant {} ({}); the account is disabled until it is "
+          + "configured again", channel, tenant, e.getMessage());
+      return null;
+    }
+  }
+
+  private static String aad(String tenant, String channel) {
+    return "account:" + tenant + ":" + channel;
+  }
+}
