@@ -42,7 +42,7 @@ public final class TenantRepository {
 
   private static final String UPSERT_ACCOUNT = """
       INSERT INTO channel_accounts (tenant_id, channel, account_ref, settings, secrets)
-      VALUES ($1, $2, $3, $4::jsonb, $5)
+      VALUES ($1, $2, $3, $4::text::jsonb, $5)
       ON CONFLICT (tenant_id, channel) DO UPDATE SET
         account_ref = EXCLUDED.account_ref, settings = EXCLUDED.settings, secrets = EXCLUDED.secrets,
         updated_at = now()""";
@@ -102,7 +102,7 @@ public final class TenantRepository {
           .mapEmpty());
     }
     String[] kept = accounts.keySet().toArray(String[]::new);
-    return f.compose(v -> tx.preparedQuery(DELETE_OTHER_ACCOUNTS).execute(Tuple.of(t.id(), kept)).mapEmpty());
+    return f.compose(v -> tx.preparedQuery(DELETE_OTHER_ACCOUNTS).execute(Tuple.of(t.id(), (Object) kept)).mapEmpty());
   }
 
   /** Reads every tenant with its decryptable accounts into a snapshot. */

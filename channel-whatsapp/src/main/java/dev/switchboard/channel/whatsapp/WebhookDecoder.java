@@ -1,0 +1,130 @@
+package dev.switchboard.channel.whatsapp;
+
+import static dev.switchboard.channel.whatsapp.JsonAccess.arrayOrEmpty;
+import static dev.switchboard.channel.whatsapp.JsonAccess.clip;
+import static dev.switchboard.channel.whatsapp.JsonAccess.object;
+import static dev.switchboard.channel.whatsapp.JsonAccess.objectAt;
+import static dev.switchboard.channel.whatsapp.JsonAccess.requiredObject;
+import static dev.switchboard.channel.whatsapp.JsonAccess.scalar;
+import static dev.switchboard.channel.whatsapp.JsonAccess.string;
+
+import dev.switchboard.plugin.model.InboundEvent;
+import dev.switchboard.plugin.model.PlatformError;
+import dev.switchboard.plugin.model.PlatformNotice.Kind;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+
+/**
+ * Walks an authentic, parsed webhook body ({@code object / entry[] / changes[]}) and routes each
+ * change by {@code field}.
+ *
+ * <p>Robustness policy:
+ * <ul>
+ *   <li><b>Envelope → whole call MALFORMED.</b> {@code object} missing or not a string,
+ *       {@code entry} not an array, and — inside it — an entry or change that is not an object, a
+ *       {@code changes}/{@code messages}/{@code statuses}/{@code errors}/{@code message_echoes}/
+ *       {@code contacts} that is present but not an array, an element of the message/status/echo
+ *       arrays that is not an object, a missing {@code field}, or a non-object {@code value} on a
+ *       messages/echoes change: Meta never sends these, so a 400 makes the fault visible.</li>
+ *   <li><b>One item → one notice.</b> A message, echo or status that is an object but cannot be
+ *       represented (no id, no user id, or any unexpected runtime failure while reading it) becomes
+ *       an UNHANDLED notice with detail {@code undecodable:<message|echo|status>}, and the rest of
+ *       the call is still accepted (so Meta does not retry the whole batch for 7 days).</li>
+ *   <li><b>Content → lenient.</b> Fields of the wrong JSON type inside an item read as absent;
+ *       an unusable timestamp falls back to the receive time.</li>
+ * </ul>
+ */
+final class WebhookDecoder {
+
+  static final String OBJECT = "whatsapp_business_account";
+
+  private WebhookDecoder() {
+  }
+
+  static List<InboundEvent> decode(JsonObject root, String phoneNumberId, Instant receivedAt) {
+    Object object = root.getValue("object");
+    if (!(object instanceof String objectName)) {
+      throw new MalformedPayloadException("object is missing or not a string");
+    }
+    if (!OBJECT.equals(objectName)) {
+      return List.of(Notices.unhandled(null, "object:" + clip(objectName), receivedAt,
+          root.encode()));
+    }
+    if (!(root.getValue("entry") instanceof JsonArray entries)) {
+      throw new MalformedPayloadException("entry is missing or not an array");
+    }
+    List<InboundEvent> events = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String path = "entry[" + i + "]";
+      JsonObject entry = objectAt(entries, i, "entry");
+      Instant entryTime = Timestamps.parse(entry.getValue("time"), receivedAt);
+      JsonArray changes = arrayOrEmpty(entry, "changes", path);
+      for (int j = 0; j < changes.size(); j++) {
+        JsonObject change = objectAt(changes, j, path + ".changes");
+        decodeChange(change, path + ".changes[" + j + "]", phoneNumberId, entryTime, receivedAt,
+            events);
+      }
+    }
+    return events;
+  }
+
+  private static void decodeChange(JsonObject change, String path, String phoneNumberId,
+                                   Instant entryTime, Instant receivedAt,
+                                   List<InboundEvent> events) {
+    String field = string(change, "field");
+    if (field == null) {
+      throw new MalformedPayloadException(path + ".field is missing or not a string");
+    }
+    boolean echoes = "smb_message_echoes".equals(field);
+    if (!echoes && !"messages".equals(field)) {
+      String account = scalar(object(object(change, "value"), "metadata"), "phone_number_id");
+      events.add(Notices.unhandled(account, clip(field), entryTime, change.encode()));
+      return;
+    }
+    JsonObject value = requiredObject(change, "value", path);
+    String valuePath = path + ".value";
+    String account = scalar(object(value, "metadata"), "phone_number_id");
+    if (!Objects.equals(account, phoneNumberId)) {
+      events.add(Notices.notice(Kind.FOREIGN_ACCOUNT, account, clip(account), List.of(),
+          entryTime, change.encode()));
+      return;
+    }
+    ChangeContext ctx = new ChangeContext(account,
+        ContactDirectory.of(arrayOrEmpty(value, "contacts", valuePath)), receivedAt);
+    if (echoes) {
+      each(value, "message_echoes", valuePath, "echo", ctx, MessageDecoder::echo, events);
+    } else {
+      each(value, "messages", valuePath, "message", ctx, MessageDecoder::inbound, events);
+      each(value, "statuses", valuePath, "status", ctx, StatusDecoder::decode, events);
+    }
+    JsonArray errors = arrayOrEmpty(value, "errors", valuePath);
+    if (!errors.isEmpty()) {
+      List<PlatformError> list = PlatformErrors.of(errors);
+      events.add(Notices.notice(Kind.ERROR, account, PlatformErrors.codes(list), list, entryTime,
+          change.encode()));
+    }
+  }
+
+  private static void each(JsonObject value, String key, String path, String what,
+                           ChangeContext ctx,
+                           BiFunction<JsonObject, ChangeContext, ? extends InboundEvent> decoder,
+                           List<InboundEvent> events) {
+    JsonArray items = arrayOrEmpty(value, key, path);
+    for (int k = 0; k < items.size(); k++) {
+      JsonObject item = objectAt(items, k, path + "." + key);
+      InboundEvent event;
+      try {
+        event = decoder.apply(item, ctx);
+      } catch (RuntimeException e) { // incl. UndecodableException: one bad item, not the batch
+        event = Notices.unhandled(ctx.accountRef(), "undecodable:" + what,
+            Timestamps.parse(item.getValue("timestamp"), ctx.receivedAt()), item.encode());
+      }
+      events.add(event);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.switchboard.gateway.testing;
+
+import dev.switchboard.gateway.db.DatabaseUrl;
+import dev.switchboard.gateway.db.EmbeddedPostgres;
+import dev.switchboard.migrations.Migrator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The one real PostgreSQL of a test run: {@code DATABASE_URL} when set, else a server started with
+ * the gateway's own embedded mechanism under {@code target/it-postgres} (fresh each run) and stopped
+ * when the JVM exits. Tests isolate themselves by tenant id, never by mocking storage.
+ */
+public final class TestDatabase {
+  private static DatabaseUrl url;
+  private static EmbeddedPostgres embedded;
+
+  private TestDatabase() {
+  }
+
+  public static synchronized DatabaseUrl url() {
+    if (url != null) {
+      return url;
+    }
+    String external = System.getenv("DATABASE_URL");
+    if (external != null && !external.isBlank()) {
+      url = DatabaseUrl.parse(external);
+    } else {
+      Path dir = Path.of(System.getProperty("switchboard.test.dataDir", "target/it-postgres"));
+      deleteTree(dir);
+      embedded = EmbeddedPostgres.at(dir);
+      url = embedded.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(embedded::stop, "test-postgres-stop"));
+    }
+    new Migrator(url.jdbcUrl(), url.user(), url.password()).migrate();
+    return url;
+  }
+
+  public static Connection connect() throws SQLException {
+    DatabaseUrl u = url();
+    return DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
+  }
+
+  /** Runs a query returning one number (e.g. a count). */
+  public static long number(String sql, Object... params) {
+    try (Connection c = connect(); var st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      try (var rs = st.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot clean " + dir, e);
+    }
+  }
+}
