@@ -44,29 +44,60 @@ public final class InboxRepository {
       ON CONFLICT (tenant_id, channel, idem_key) DO NOTHING
       RETURNING tenant_id, channel, idem_key""";
 
+  /**
+   * Contacts: insert the new ones (no lock on existing rows), update an existing one only when its
+   * profile changed or {@code last_seen_at} is over a minute old, and return every id. A row that
+   * a concurrent transaction inserted after this statement's snapshot is missing from the result;
+   * the caller runs the statement again for those.
+   */
   static final String UPSERT_CONTACTS = """
-      INSERT INTO contacts (tenant_id, channel, platform_user_id, phone, display_name, username,
-                            first_seen_at, last_seen_at)
-      SELECT u.t, u.c, u.p, u.ph, u.n, u.un, u.ts, u.ts
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                    $7::timestamptz[]) AS u(t, c, p, ph, n, un, ts)
-      ON CONFLICT (tenant_id, channel, platform_user_id) DO UPDATE SET
-        phone = COALESCE(EXCLUDED.phone, contacts.phone),
-        display_name = COALESCE(EXCLUDED.display_name, contacts.display_name),
-        username = COALESCE(EXCLUDED.username, contacts.username),
-        last_seen_at = GREATEST(contacts.last_seen_at, EXCLUDED.last_seen_at)
-      RETURNING id, tenant_id, channel, platform_user_id""";
+      WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                      $7::timestamptz[]) AS u(t, c, p, ph, n, un, ts)),
+      ins AS (
+        INSERT INTO contacts (tenant_id, channel, platform_user_id, phone, display_name, username,
+                              first_seen_at, last_seen_at)
+        SELECT t, c, p, ph, n, un, ts, ts FROM u
+        ON CONFLICT (tenant_id, channel, platform_user_id) DO NOTHING
+        RETURNING id, tenant_id, channel, platform_user_id),
+      upd AS (
+        UPDATE contacts k SET phone = COALESCE(u.ph, k.phone), display_name = COALESCE(u.n, k.display_name),
+               username = COALESCE(u.un, k.username), last_seen_at = GREATEST(k.last_seen_at, u.ts)
+          FROM u
+         WHERE k.tenant_id = u.t AND k.channel = u.c AND k.platform_user_id = u.p
+           AND (k.last_seen_at < u.ts - interval '1 minute'
+                OR (u.ph IS NOT NULL AND k.phone IS DISTINCT FROM u.ph::e164)
+                OR (u.n IS NOT NULL AND k.display_name IS DISTINCT FROM u.n)
+                OR (u.un IS NOT NULL AND k.username IS DISTINCT FROM u.un)))
+      SELECT id, tenant_id, channel, platform_user_id FROM ins
+      UNION ALL
+      SELECT k.id, k.tenant_id, k.channel, k.platform_user_id
+        FROM contacts k JOIN u ON k.tenant_id = u.t AND k.channel = u.c AND k.platform_user_id = u.p""";
 
+  /**
+   * Open conversations, the same way: insert new ones, touch an existing one only when its
+   * last_message_at / last_inbound_at would move by more than a minute (they are kept to the
+   * minute), and return every id.
+   */
   static final String UPSERT_CONVERSATIONS = """
-      INSERT INTO conversations (tenant_id, channel, chat_id, contact_id, last_inbound_at, last_message_at)
-      SELECT u.t, u.c, u.chat, u.contact, u.li, u.lm
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::timestamptz[], $6::timestamptz[])
-             AS u(t, c, chat, contact, li, lm)
-      ON CONFLICT (tenant_id, channel, chat_id) WHERE status <> 'closed' DO UPDATE SET
-        last_inbound_at = GREATEST(conversations.last_inbound_at, EXCLUDED.last_inbound_at),
-        last_message_at = GREATEST(conversations.last_message_at, EXCLUDED.last_message_at),
-        updated_at = now()
-      RETURNING id, tenant_id, channel, chat_id""";
+      WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::timestamptz[],
+                                      $6::timestamptz[]) AS u(t, c, chat, contact, li, lm)),
+      ins AS (
+        INSERT INTO conversations (tenant_id, channel, chat_id, contact_id, last_inbound_at, last_message_at)
+        SELECT t, c, chat, contact, li, lm FROM u
+        ON CONFLICT (tenant_id, channel, chat_id) WHERE status <> 'closed' DO NOTHING
+        RETURNING id, tenant_id, channel, chat_id),
+      upd AS (
+        UPDATE conversations v SET last_inbound_at = GREATEST(v.last_inbound_at, u.li),
+               last_message_at = GREATEST(v.last_message_at, u.lm), updated_at = now()
+          FROM u
+         WHERE v.tenant_id = u.t AND v.channel = u.c AND v.chat_id = u.chat AND v.status <> 'closed'
+           AND (v.last_message_at IS NULL OR v.last_message_at < u.lm - interval '1 minute'
+                OR (u.li IS NOT NULL AND (v.last_inbound_at IS NULL OR v.last_inbound_at < u.li - interval '1 minute'))))
+      SELECT id, tenant_id, channel, chat_id FROM ins
+      UNION ALL
+      SELECT v.id, v.tenant_id, v.channel, v.chat_id
+        FROM conversations v JOIN u ON v.tenant_id = u.t AND v.channel = u.c AND v.chat_id = u.chat
+       WHERE v.status <> 'closed'""";
 
   static final String INSERT_MESSAGES = """
       INSERT INTO messages (tenant_id, channel, account_ref, platform_message_id, conversation_id,
@@ -206,38 +237,21 @@ public final class InboxRepository {
   }
 
   private Future<Map<String, Long>> upsertContacts(SqlConnection tx, List<Item> messages) {
-    TreeMap<String, Item> byContact = new TreeMap<>();
+    TreeMap<String, Object[]> byContact = new TreeMap<>();
     for (Item item : messages) {
       InboundMessage m = (InboundMessage) item.event();
       String key = contactKey(item.tenant(), item.channel(), m.contact().platformUserId());
-      Item seen = byContact.get(key);
-      if (seen == null || ((InboundMessage) seen.event()).occurredAt().isBefore(m.occurredAt())) {
-        byContact.put(key, item); // newest message's profile wins
+      Object[] seen = byContact.get(key);
+      OffsetDateTime ts = utc(m.occurredAt());
+      if (seen == null || ((OffsetDateTime) seen[6]).isBefore(ts)) {
+        // the newest message's profile wins; a business echo says nothing about the contact's name
+        byContact.put(key, new Object[] {item.tenant(), item.channel(), Sanitize.text(m.contact().platformUserId()),
+            m.contact().e164(), Sanitize.text(m.direction() == Direction.INBOUND ? m.contact().displayName() : null),
+            Sanitize.text(m.contact().username()), ts});
       }
     }
-    int n = byContact.size();
-    String[] t = new String[n], c = new String[n], p = new String[n], ph = new String[n], nm = new String[n],
-        un = new String[n];
-    OffsetDateTime[] ts = new OffsetDateTime[n];
-    int i = 0;
-    for (Item item : byContact.values()) {
-      InboundMessage m = (InboundMessage) item.event();
-      t[i] = item.tenant();
-      c[i] = item.channel();
-      p[i] = Sanitize.text(m.contact().platformUserId());
-      ph[i] = m.contact().e164();
-      nm[i] = Sanitize.text(m.direction() == Direction.INBOUND ? m.contact().displayName() : null);
-      un[i] = Sanitize.text(m.contact().username());
-      ts[i] = utc(m.occurredAt());
-      i++;
-    }
-    return tx.preparedQuery(UPSERT_CONTACTS).execute(Tuple.of(t, c, p, ph, nm, un, ts)).map(rows -> {
-      Map<String, Long> ids = new HashMap<>();
-      for (Row row : rows) {
-        ids.put(contactKey(row.getString(1), row.getString(2), row.getString(3)), row.getLong(0));
-      }
-      return ids;
-    });
+    return upsertReturningIds(tx, UPSERT_CONTACTS, byContact, new Class<?>[] {String.class, String.class,
+        String.class, String.class, String.class, String.class, OffsetDateTime.class}, 3);
   }
 
   private Future<Map<String, Long>> upsertConversations(SqlConnection tx, List<Item> messages,
@@ -251,32 +265,40 @@ public final class InboxRepository {
       OffsetDateTime inbound = m.direction() == Direction.INBOUND ? ts : null;
       Object[] row = byChat.get(key);
       if (row == null) {
-        byChat.put(key, new Object[] {item.tenant(), item.channel(), m.chatId(), contactId, inbound, ts});
+        byChat.put(key, new Object[] {item.tenant(), item.channel(), Sanitize.text(m.chatId()), contactId, inbound, ts});
       } else {
         row[4] = max((OffsetDateTime) row[4], inbound);
         row[5] = max((OffsetDateTime) row[5], ts);
       }
     }
-    int n = byChat.size();
-    String[] t = new String[n], c = new String[n], chat = new String[n];
-    Long[] contact = new Long[n];
-    OffsetDateTime[] li = new OffsetDateTime[n], lm = new OffsetDateTime[n];
-    int i = 0;
-    for (Object[] row : byChat.values()) {
-      t[i] = (String) row[0];
-      c[i] = (String) row[1];
-      chat[i] = Sanitize.text((String) row[2]);
-      contact[i] = (Long) row[3];
-      li[i] = (OffsetDateTime) row[4];
-      lm[i] = (OffsetDateTime) row[5];
-      i++;
-    }
-    return tx.preparedQuery(UPSERT_CONVERSATIONS).execute(Tuple.of(t, c, chat, contact, li, lm)).map(rows -> {
+    return upsertReturningIds(tx, UPSERT_CONVERSATIONS, byChat, new Class<?>[] {String.class, String.class,
+        String.class, Long.class, OffsetDateTime.class, OffsetDateTime.class}, 3);
+  }
+
+  /**
+   * Runs an insert-or-select statement whose rows are keyed by their first three columns and
+   * returns key → id. Rows a concurrent transaction inserted after the statement's snapshot come
+   * back missing; they are asked for again (a new statement sees them).
+   */
+  private Future<Map<String, Long>> upsertReturningIds(SqlConnection tx, String sql, TreeMap<String, Object[]> rows,
+                                                       Class<?>[] types, int attemptsLeft) {
+    return tx.preparedQuery(sql).execute(columns(new ArrayList<>(rows.values()), types)).compose(result -> {
       Map<String, Long> ids = new HashMap<>();
-      for (Row row : rows) {
+      for (Row row : result) {
         ids.put(contactKey(row.getString(1), row.getString(2), row.getString(3)), row.getLong(0));
       }
-      return ids;
+      TreeMap<String, Object[]> missing = new TreeMap<>(rows);
+      missing.keySet().removeAll(ids.keySet());
+      if (missing.isEmpty()) {
+        return Future.succeededFuture(ids);
+      }
+      if (attemptsLeft <= 1) {
+        return Future.failedFuture(new IllegalStateException("could not resolve " + missing.size() + " row ids"));
+      }
+      return upsertReturningIds(tx, sql, missing, types, attemptsLeft - 1).map(more -> {
+        ids.putAll(more);
+        return ids;
+      });
     });
   }
 
@@ -372,20 +394,19 @@ public final class InboxRepository {
     }
     Future<RowSet<Row>> f = Future.succeededFuture();
     if (!edits.isEmpty()) {
-      f = f.compose(v -> tx.preparedQuery(APPLY_EDITS).execute(columns(edits, 5)));
+      f = f.compose(v -> tx.preparedQuery(APPLY_EDITS).execute(columns(edits, new Class<?>[] {String.class, String.class, String.class, String.class, OffsetDateTime.class})));
     }
     if (!revokes.isEmpty()) {
-      f = f.compose(v -> tx.preparedQuery(APPLY_REVOKES).execute(columns(revokes, 4)));
+      f = f.compose(v -> tx.preparedQuery(APPLY_REVOKES).execute(columns(revokes, new Class<?>[] {String.class, String.class, String.class, OffsetDateTime.class})));
     }
     return f.mapEmpty();
   }
 
-  /** Turns rows into one array per column (the unnest parameters). */
-  private static Tuple columns(List<Object[]> rows, int width) {
-    Object[] cols = new Object[width];
-    for (int col = 0; col < width; col++) {
-      Object sample = rows.get(0)[col];
-      Object[] arr = sample instanceof OffsetDateTime ? new OffsetDateTime[rows.size()] : new String[rows.size()];
+  /** Turns rows into one typed array per column (the unnest parameters). */
+  private static Tuple columns(List<Object[]> rows, Class<?>[] types) {
+    Object[] cols = new Object[types.length];
+    for (int col = 0; col < types.length; col++) {
+      Object[] arr = (Object[]) java.lang.reflect.Array.newInstance(types[col], rows.size());
       for (int r = 0; r < rows.size(); r++) {
         arr[r] = rows.get(r)[col];
       }

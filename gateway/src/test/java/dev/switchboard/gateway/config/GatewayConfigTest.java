@@ -1,0 +1,564 @@
+package dev.switchboard.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GatewayConfigTest {
+  private static YamlText yaml;
+
+  @BeforeAll
+  static void startYaml() {
+    yaml = new YamlText();
+  }
+
+  @AfterAll
+  static void stopYaml() throws Exception {
+    yaml.close();
+  }
+
+  private static GatewayConfig load(String text, Map<String, String> env) {
+    return GatewayConfig.from(yaml.parse(text), env);
+  }
+
+  private static GatewayConfig load(String text) {
+    return load(text, Map.of());
+  }
+
+  /** Asserts a {@link ConfigError} whose message names exactly {@code key} (followed by ": "). */
+  private static AbstractThrowableAssert<?, ? extends Throwable> failsNaming(String text, Map<String, String> env,
+                                                                             String key) {
+    return assertThatThrownBy(() -> load(text, env))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad config: " + key + ": ");
+  }
+
+  private static AbstractThrowableAssert<?, ? extends Throwable> failsNaming(String text, String key) {
+    return failsNaming(text, Map.of(), key);
+  }
+
+  /** The complete example of API.md, verbatim. */
+  private static final String API_MD_EXAMPLE = """
+      http:
+        port: 8080
+      database:
+        url: postgresql://switchboard:secret@db:5432/switchboard   # omit for the local default
+      admin:
+        token: ${ADMIN_TOKEN}
+      tenants:                     # seeded/updated at start and on file change (hot reload)
+        - id: acme                 # [a-z0-9-]{2,40}, used in URLs
+          name: Acme Corp
+          apiKeys: [ "${ACME_API_KEY}" ]
+          limits:
+            inbound:  { perSecond: 200, burst: 400 }
+            outbound: { perSecond: 50,  burst: 50 }
+            perContactDaily: 500   # inbound messages per contact per day, 0 = unlimited
+          takeover:
+            autoResumeAfter: PT2H  # ISO-8601 duration
+          channels:
+            whatsapp:
+              phoneNumberId: "106540352242922"
+              appSecret: ${ACME_WA_APP_SECRET}
+              verifyToken: ${ACME_WA_VERIFY_TOKEN}
+              accessToken: ${ACME_WA_ACCESS_TOKEN}
+              apiBaseUrl: https://graph.facebook.com/v23.0   # overridable (tests, proxies)
+            telegram:
+              botToken: ${ACME_TG_BOT_TOKEN}
+              secretToken: ${ACME_TG_SECRET}
+              apiBaseUrl: https://api.telegram.org            # overridable (local Bot API server)
+            evolution:
+              serverUrl: https://evo.acme.example
+              instance: acme-main
+              apiKey: ${ACME_EVO_API_KEY}
+          plugins:                 # the tenant's ordered message-plugin chain
+            - type: forward
+              url: https://bot.acme.example/switchboard
+              secret: ${ACME_FORWARD_SECRET}
+            - type: auto-reply
+              rules: [ { match: "(?i)^hours", reply: "We are open 9-17." } ]
+      """;
+
+  private static Map<String, String> apiMdEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("ADMIN_TOKEN", "admin-token-from-env-000");
+    env.put("ACME_API_KEY", "acme-api-key-0123456789abcdef");
+    env.put("ACME_WA_APP_SECRET", "wa-app-secret-value");
+    env.put("ACME_WA_VERIFY_TOKEN", "wa-verify-token-value");
+    env.put("ACME_WA_ACCESS_TOKEN", "wa-access-token-value");
+    env.put("ACME_TG_BOT_TOKEN", "123456:tg-bot-token-value");
+    env.put("ACME_TG_SECRET", "tg-secret-token-value");
+    env.put("ACME_EVO_API_KEY", "evo-api-key-value");
+    env.put("ACME_FORWARD_SECRET", "forward-secret-value");
+    return env;
+  }
+
+  @Nested
+  class Defaults {
+    @Test
+    void emptyFileGivesTheDocumentedDefaults() {
+      GatewayConfig c = GatewayConfig.from(new JsonObject(), Map.of());
+
+      assertThat(c.httpPort()).isEqualTo(8080);
+      assertThat(c.databaseUrl()).isNull();
+      assertThat(c.adminToken()).isNull();
+      assertThat(c.publicBaseUrl()).isNull();
+      assertThat(c.bodyLimit()).isEqualTo(3L * 1024 * 1024);
+      assertThat(c.dataDir()).isEqualTo("data");
+      assertThat(c.tenants()).isEmpty();
+    }
+
+    @Test
+    void noFileAtAllIsTheSameAsAnEmptyFile() {
+      assertThat(GatewayConfig.from(null, Map.of()).httpPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void minimalTenantGetsDefaultLimitsTakeoverAndName() {
+      GatewayConfig c = load("""
+          tenants:
+            - id: acme
+          """);
+
+      TenantConfig t = c.tenants().get(0);
+      assertThat(t.id()).isEqualTo("acme");
+      assertThat(t.name()).isEqualTo("acme");
+      assertThat(t.apiKeys()).isEmpty();
+      assertThat(t.inbound()).isEqualTo(new RateLimit(200, 400));
+      assertThat(t.outbound()).isEqualTo(new RateLimit(50, 50));
+      assertThat(t.perContactDaily()).isZero();
+      assertThat(t.autoResumeAfter()).isEqualTo(Duration.ofHours(2));
+      assertThat(t.channels()).isEmpty();
+      assertThat(new JsonArray(t.pluginsJson())).isEmpty();
+    }
+
+    @Test
+    void burstDefaultsToAtLeastTheRate() {
+      TenantConfig t = load("""
+          tenants:
+            - id: acme
+              limits:
+                inbound: { perSecond: 1000 }
+                outbound: { perSecond: 5 }
+          """).tenants().get(0);
+
+      assertThat(t.inbound()).isEqualTo(new RateLimit(1000, 1000));
+      assertThat(t.outbound()).isEqualTo(new RateLimit(5, 50));
+    }
+
+    @Test
+    void blankAdminTokenDisablesTheAdminApi() {
+      assertThat(load("admin: { token: '  ' }").adminToken()).isNull();
+    }
+  }
+
+  @Nested
+  class ApiMdExample {
+    @Test
+    void parsesEveryDocumentedSetting() {
+      GatewayConfig c = load(API_MD_EXAMPLE, apiMdEnv());
+
+      assertThat(c.httpPort()).isEqualTo(8080);
+      assertThat(c.databaseUrl()).isEqualTo("postgresql://switchboard:secret@db:5432/switchboard");
+      assertThat(c.adminToken()).isEqualTo("admin-token-from-env-000");
+      assertThat(c.tenants()).hasSize(1);
+      TenantConfig t = c.tenants().get(0);
+      assertThat(t.id()).isEqualTo("acme");
+      assertThat(t.name()).isEqualTo("Acme Corp");
+      assertThat(t.apiKeys()).containsExactly("acme-api-key-0123456789abcdef");
+      assertThat(t.inbound()).isEqualTo(new RateLimit(200, 400));
+      assertThat(t.outbound()).isEqualTo(new RateLimit(50, 50));
+      assertThat(t.perContactDaily()).isEqualTo(500);
+      assertThat(t.autoResumeAfter()).isEqualTo(Duration.ofHours(2));
+      assertThat(t.channels()).containsOnlyKeys("whatsapp", "telegram", "evolution");
+      assertThat(t.channels().get("whatsapp")).containsExactlyInAnyOrderEntriesOf(Map.of(
+          "phoneNumberId", "106540352242922",
+          "appSecret", "wa-app-secret-value",
+          "verifyToken", "wa-verify-token-value",
+          "accessToken", "wa-access-token-value",
+          "apiBaseUrl", "https://graph.facebook.com/v23.0"));
+      assertThat(t.channels().get("telegram")).containsEntry("botToken", "123456:tg-bot-token-value")
+          .containsEntry("secretToken", "tg-secret-token-value");
+      assertThat(t.channels().get("evolution")).containsEntry("instance", "acme-main")
+          .containsEntry("apiKey", "evo-api-key-value");
+
+      JsonArray plugins = new JsonArray(t.pluginsJson());
+      assertThat(plugins).hasSize(2);
+      assertThat(plugins.getJsonObject(0).getString("type")).isEqualTo("forward");
+      assertThat(plugins.getJsonObject(0).getString("secret")).isEqualTo("forward-secret-value");
+      assertThat(plugins.getJsonObject(1).getString("type")).isEqualTo("auto-reply");
+      assertThat(plugins.getJsonObject(1).getJsonArray("rules").getJsonObject(0).getString("reply"))
+          .isEqualTo("We are open 9-17.");
+    }
+
+    @Test
+    void missingSecretNamesTheKeyAndTheVariable() {
+      Map<String, String> env = apiMdEnv();
+      env.remove("ACME_API_KEY");
+
+      failsNaming(API_MD_EXAMPLE, env, "tenants[0].apiKeys[0]").hasMessageContaining("ACME_API_KEY");
+    }
+
+    @Test
+    void missingChannelSecretNamesTheChannelKey() {
+      Map<String, String> env = apiMdEnv();
+      env.remove("ACME_TG_SECRET");
+
+      failsNaming(API_MD_EXAMPLE, env, "tenants[0].channels.telegram.secretToken")
+          .hasMessageContaining("ACME_TG_SECRET");
+    }
+
+    @Test
+    void missingPluginSecretNamesTheListEntry() {
+      Map<String, String> env = apiMdEnv();
+      env.remove("ACME_FORWARD_SECRET");
+
+      failsNaming(API_MD_EXAMPLE, env, "tenants[0].plugins[0].secret").hasMessageContaining("ACME_FORWARD_SECRET");
+    }
+
+    @Test
+    void toStringNeverContainsASecret() {
+      Map<String, String> env = apiMdEnv();
+      GatewayConfig c = load(API_MD_EXAMPLE, env);
+
+      List<String> rendered = List.of(c.toString(), String.valueOf(c.tenants()), c.tenants().get(0).toString());
+      for (String text : rendered) {
+        assertThat(text).doesNotContain("secret@db") // the database password
+            .doesNotContain("acme-api-key-0123456789abcdef");
+        for (String secret : env.values()) {
+          assertThat(text).doesNotContain(secret);
+        }
+      }
+      assertThat(c.tenants().get(0).toString()).contains("acme");
+    }
+  }
+
+  @Nested
+  class EnvironmentOverrides {
+    private static final String FILE = """
+        http: { port: 9000 }
+        database: { url: "postgresql://file:pw@file-db/app" }
+        admin: { token: file-admin-token }
+        """;
+
+    @Test
+    void fileValuesApplyWithoutOverrides() {
+      GatewayConfig c = load(FILE);
+
+      assertThat(c.httpPort()).isEqualTo(9000);
+      assertThat(c.databaseUrl()).isEqualTo("postgresql://file:pw@file-db/app");
+      assertThat(c.adminToken()).isEqualTo("file-admin-token");
+    }
+
+    @Test
+    void environmentWinsOverTheFile() {
+      GatewayConfig c = load(FILE, Map.of(
+          "HTTP_PORT", "9191",
+          "DATABASE_URL", "postgresql://env:pw@env-db/app",
+          "ADMIN_TOKEN", "env-admin-token"));
+
+      assertThat(c.httpPort()).isEqualTo(9191);
+      assertThat(c.databaseUrl()).isEqualTo("postgresql://env:pw@env-db/app");
+      assertThat(c.adminToken()).isEqualTo("env-admin-token");
+    }
+
+    @Test
+    void environmentAppliesWithoutAFile() {
+      GatewayConfig c = GatewayConfig.from(null, Map.of("HTTP_PORT", " 0 ", "DATABASE_URL", "postgresql://x@h/d",
+          "ADMIN_TOKEN", "tok"));
+
+      assertThat(c.httpPort()).isZero();
+      assertThat(c.databaseUrl()).isEqualTo("postgresql://x@h/d");
+      assertThat(c.adminToken()).isEqualTo("tok");
+    }
+
+    @Test
+    void blankDatabaseUrlAndAdminTokenDoNotOverride() {
+      GatewayConfig c = load(FILE, Map.of("DATABASE_URL", "", "ADMIN_TOKEN", " "));
+
+      assertThat(c.databaseUrl()).isEqualTo("postgresql://file:pw@file-db/app");
+      assertThat(c.adminToken()).isEqualTo("file-admin-token");
+    }
+
+    /**
+     * DATABASE_URL, ADMIN_TOKEN and SWITCHBOARD_MASTER_KEY treat a blank value as unset (as a
+     * compose file passing {@code HTTP_PORT: ${HTTP_PORT:-}} produces); HTTP_PORT should too.
+     */
+    @Test
+    void blankHttpPortDoesNotOverrideEither() {
+      assertThat(load(FILE, Map.of("HTTP_PORT", "")).httpPort()).isEqualTo(9000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "80x", "-1", "65536", "8080.5"})
+    void badHttpPortIsAConfigErrorNamingHttpPort(String value) {
+      failsNaming(FILE, Map.of("HTTP_PORT", value), "HTTP_PORT").hasMessageContaining(value);
+    }
+  }
+
+  @Nested
+  class Substitution {
+    @Test
+    void variablesAndDefaultsAnywhereInTheTree() {
+      GatewayConfig c = load("""
+          http:
+            port: ${PORT:-8181}
+            publicBaseUrl: https://${PUBLIC_HOST}/
+          dataDir: ${DATA_DIR:-/var/lib/switchboard}
+          tenants:
+            - id: ${TENANT:-acme}
+              apiKeys: [ "${KEY_A}", "${KEY_B:-default-key-0123456789}" ]
+              takeover: { autoResumeAfter: "${RESUME:-PT30M}" }
+              channels:
+                telegram: { botToken: "${TG}", apiBaseUrl: "${TG_API:-https://api.telegram.org}" }
+          """, Map.of("PUBLIC_HOST", "sb.example", "KEY_A", "key-a-0123456789abcd", "TG", "1:tok"));
+
+      assertThat(c.httpPort()).isEqualTo(8181);
+      assertThat(c.publicBaseUrl()).isEqualTo("https://sb.example/");
+      assertThat(c.dataDir()).isEqualTo("/var/lib/switchboard");
+      TenantConfig t = c.tenants().get(0);
+      assertThat(t.id()).isEqualTo("acme");
+      assertThat(t.apiKeys()).containsExactly("key-a-0123456789abcd", "default-key-0123456789");
+      assertThat(t.autoResumeAfter()).isEqualTo(Duration.ofMinutes(30));
+      assertThat(t.channels().get("telegram")).containsEntry("botToken", "1:tok")
+          .containsEntry("apiBaseUrl", "https://api.telegram.org");
+    }
+
+    @Test
+    void substitutedNumbersAreValidatedLikeWrittenOnes() {
+      failsNaming("http: { port: '${PORT}' }", Map.of("PORT", "not-a-port"), "http.port");
+      assertThat(load("http: { port: '${PORT}' }", Map.of("PORT", "7070")).httpPort()).isEqualTo(7070);
+    }
+  }
+
+  @Nested
+  class YamlNumbersForStringSettings {
+    @Test
+    void channelSettingsWrittenAsNumbersOrBooleansBecomeTheirText() {
+      TenantConfig t = load("""
+          tenants:
+            - id: acme
+              channels:
+                whatsapp:
+                  phoneNumberId: 106540352242922
+                  small: 42
+                  flag: true
+                  unset:
+          """).tenants().get(0);
+
+      assertThat(t.channels().get("whatsapp"))
+          .containsEntry("phoneNumberId", "106540352242922")
+          .containsEntry("small", "42")
+          .containsEntry("flag", "true")
+          .doesNotContainKey("unset");
+    }
+
+    @Test
+    void numericNameIdAndTokenBecomeStrings() {
+      GatewayConfig c = load("""
+          admin: { token: 12345678901234567890123 }
+          tenants:
+            - id: 42
+              name: 2024
+          """);
+
+      assertThat(c.adminToken()).isEqualTo("12345678901234567890123");
+      assertThat(c.tenants().get(0).id()).isEqualTo("42");
+      assertThat(c.tenants().get(0).name()).isEqualTo("2024");
+    }
+
+    @Test
+    void numbersGivenAsStringsAreAcceptedForNumericSettings() {
+      GatewayConfig c = load("""
+          http: { port: "8443", bodyLimit: " 2048 " }
+          tenants:
+            - id: acme
+              limits: { inbound: { perSecond: "7", burst: "9" } }
+          """);
+
+      assertThat(c.httpPort()).isEqualTo(8443);
+      assertThat(c.bodyLimit()).isEqualTo(2048);
+      assertThat(c.tenants().get(0).inbound()).isEqualTo(new RateLimit(7, 9));
+    }
+  }
+
+  @Nested
+  class Errors {
+    @ParameterizedTest
+    @ValueSource(strings = {"Acme", "a", "acme_corp", "acme corp", "'x'"})
+    void badTenantId(String id) {
+      failsNaming("tenants: [ { id: " + id + " } ]", "tenants[0].id");
+    }
+
+    @Test
+    void tooLongTenantId() {
+      failsNaming("tenants: [ { id: " + "a".repeat(41) + " } ]", "tenants[0].id");
+      assertThat(load("tenants: [ { id: " + "a".repeat(40) + " } ]").tenants()).hasSize(1);
+    }
+
+    @Test
+    void missingTenantIdInTheSecondTenant() {
+      failsNaming("tenants: [ { id: acme }, { name: Nobody } ]", "tenants[1].id").hasMessageContaining("required");
+    }
+
+    @Test
+    void duplicateTenantIdNamesTheLaterEntry() {
+      failsNaming("""
+          tenants:
+            - id: acme
+            - id: other
+            - id: acme
+          """, "tenants[2].id").hasMessageContaining("duplicate").hasMessageContaining("acme");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2h", "PT2", "two hours", "P", "120"})
+    void badIsoDuration(String value) {
+      failsNaming("tenants: [ { id: acme, takeover: { autoResumeAfter: '" + value + "' } } ]",
+          "tenants[0].takeover.autoResumeAfter").hasMessageContaining(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT0S", "-PT1H"})
+    void zeroOrNegativeDuration(String value) {
+      failsNaming("tenants: [ { id: acme, takeover: { autoResumeAfter: '" + value + "' } } ]",
+          "tenants[0].takeover.autoResumeAfter");
+    }
+
+    @Test
+    void zeroRate() {
+      failsNaming("tenants: [ { id: acme, limits: { inbound: { perSecond: 0 } } } ]",
+          "tenants[0].limits.inbound.perSecond");
+    }
+
+    @Test
+    void negativeBurst() {
+      failsNaming("tenants: [ { id: acme, limits: { outbound: { perSecond: 5, burst: -1 } } } ]",
+          "tenants[0].limits.outbound.burst");
+    }
+
+    @Test
+    void zeroBurst() {
+      failsNaming("tenants: [ { id: acme, limits: { inbound: { burst: 0 } } } ]",
+          "tenants[0].limits.inbound.burst");
+    }
+
+    @Test
+    void negativePerContactDailyButZeroMeansUnlimited() {
+      failsNaming("tenants: [ { id: acme, limits: { perContactDaily: -1 } } ]",
+          "tenants[0].limits.perContactDaily");
+      assertThat(load("tenants: [ { id: acme, limits: { perContactDaily: 0 } } ]").tenants().get(0).perContactDaily())
+          .isZero();
+    }
+
+    @Test
+    void nonNumericLimit() {
+      failsNaming("tenants: [ { id: acme, limits: { inbound: { perSecond: lots } } } ]",
+          "tenants[0].limits.inbound.perSecond").hasMessageContaining("lots");
+    }
+
+    @Test
+    void nonNumericPort() {
+      failsNaming("http: { port: eighty }", "http.port").hasMessageContaining("eighty");
+    }
+
+    @Test
+    void portOutOfRange() {
+      failsNaming("http: { port: 65536 }", "http.port");
+      failsNaming("http: { port: -1 }", "http.port");
+    }
+
+    @Test
+    void bodyLimitOutOfRange() {
+      failsNaming("http: { bodyLimit: 10 }", "http.bodyLimit");
+    }
+
+    @Test
+    void apiKeyShorterThan16CharactersNamesTheIndexWithoutPrintingTheKey() {
+      failsNaming("""
+          tenants:
+            - id: acme
+              apiKeys: [ "long-enough-key-0123", "short-key-123" ]
+          """, "tenants[0].apiKeys[1]").hasMessageNotContaining("short-key-123");
+    }
+
+    @Test
+    void apiKeyOfExactly16CharactersIsAccepted() {
+      assertThat(load("tenants: [ { id: acme, apiKeys: [ '0123456789abcdef' ] } ]").tenants().get(0).apiKeys())
+          .containsExactly("0123456789abcdef");
+    }
+
+    @Test
+    void apiKeysNotAList() {
+      failsNaming("tenants: [ { id: acme, apiKeys: just-one-key-0123456789 } ]", "tenants[0].apiKeys");
+    }
+
+    @Test
+    void channelSettingThatIsAMapping() {
+      failsNaming("""
+          tenants:
+            - id: acme
+              channels:
+                whatsapp:
+                  phoneNumberId: "1"
+                  appSecret: { nested: value }
+          """, "tenants[0].channels.whatsapp.appSecret");
+    }
+
+    @Test
+    void channelSettingThatIsAList() {
+      failsNaming("tenants: [ { id: acme, channels: { telegram: { botToken: [a, b] } } } ]",
+          "tenants[0].channels.telegram.botToken");
+    }
+
+    @Test
+    void channelThatIsNotAMapping() {
+      failsNaming("tenants: [ { id: acme, channels: { telegram: some-token } } ]", "tenants[0].channels.telegram");
+    }
+
+    @Test
+    void pluginEntryWithoutType() {
+      failsNaming("""
+          tenants:
+            - id: acme
+              plugins:
+                - type: forward
+                  url: https://bot.example
+                - url: https://other.example
+          """, "tenants[0].plugins[1]").hasMessageContaining("type");
+    }
+
+    @Test
+    void pluginEntryThatIsNotAMapping() {
+      failsNaming("tenants: [ { id: acme, plugins: [ forward ] } ]", "tenants[0].plugins[0]");
+    }
+
+    @Test
+    void tenantsNotAList() {
+      failsNaming("tenants: { id: acme }", "tenants");
+    }
+
+    @Test
+    void tenantEntryNotAMapping() {
+      failsNaming("tenants: [ { id: acme }, acme2 ]", "tenants[1]");
+    }
+
+    @Test
+    void sectionThatIsNotAMapping() {
+      failsNaming("http: 8080", "http");
+      failsNaming("tenants: [ { id: acme, limits: { inbound: 5 } } ]", "tenants[0].limits.inbound");
+    }
+  }
+}
