@@ -27,7 +27,7 @@ public final class AdmissionVerticle extends VerticleBase {
     TokenBucket bucket = buckets.computeIfAbsent(r.tenantId(),
         t -> new TokenBucket(r.limit().perSecond(), r.limit().burst(), now));
     if (!bucket.sameLimit(r.limit().perSecond(), r.limit().burst())) {
-      bucket.reconfigure(r.limit().perSecond(), r.limit().burst());
+      bucket.reconfigure(r.limit().perSecond(), r.limit().burst(), now);
     }
     long waitNanos = bucket.tryTake(Math.max(1, r.cost()), now);
     if (waitNanos == 0) {

@@ -15,7 +15,8 @@ final class TokenBucket {
   }
 
   /** Applies a changed limit without resetting what was spent. */
-  void reconfigure(int perSecond, int burst) {
+  void reconfigure(int perSecond, int burst, long nowNanos) {
+    refill(nowNanos); // time before the change accrues at the old rate
     this.perSecond = perSecond;
     this.burst = burst;
     this.tokens = Math.min(tokens, burst);

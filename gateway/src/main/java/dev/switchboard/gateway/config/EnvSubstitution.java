@@ -47,8 +47,8 @@ public final class EnvSubstitution {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String v = env.get(m.group(1));
-      if (v == null) {
-        v = m.group(2);
+      if (m.group(2) != null && (v == null || v.isEmpty())) {
+        v = m.group(2); // like the shell: ':-' means unset or empty
       }
       if (v == null) {
         throw new ConfigError(key, "environment variable " + m.group(1) + " is not set");

@@ -39,7 +39,7 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     Reader r = new Reader(root, "");
     Reader http = r.object("http");
     int port = http.integer("port", 8080, 0, 65535);
-    if (env.get("HTTP_PORT") != null) {
+    if (env.get("HTTP_PORT") != null && !env.get("HTTP_PORT").isBlank()) {
       port = parsePort(env.get("HTTP_PORT"));
     }
     long bodyLimit = http.longValue("bodyLimit", DEFAULT_BODY_LIMIT, 1024, 64L * 1024 * 1024);

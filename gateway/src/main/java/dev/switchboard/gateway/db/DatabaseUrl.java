@@ -40,8 +40,27 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return new DatabaseUrl(uri.getHost(), port, database, user, password, uri.getRawQuery());
   }
 
+  /** Percent-decoding as in URLs (a '+' stays a '+', unlike form decoding). */
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** The value of a query parameter such as {@code sslmode}, or null. */
+  private String queryParam(String name) {
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && decode(pair.substring(0, eq)).equals(name)) {
+        return decode(pair.substring(eq + 1));
+      }
+    }
+    return null;
   }
 
   /** The JDBC form, without credentials (pass user and password separately). */
@@ -61,12 +80,20 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     if (password != null) {
       options.setPassword(password);
     }
+    String sslMode = queryParam("sslmode");
+    if (sslMode != null) {
+      try {
+        options.setSslMode(io.vertx.pgclient.SslMode.of(sslMode));
+      } catch (IllegalArgumentException e) {
+        throw new StartupException("database.url has an unknown sslmode '" + sslMode + "'");
+      }
+    }
     return options;
   }
 
   /** The URL including the password, for tools that need to connect (never log it). */
   public String withCredentials() {
-    String auth = user + (password == null ? "" : ":" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8));
+    String auth = encode(user) + (password == null ? "" : ":" + encode(password));
     return "postgresql://" + auth + "@" + host + ":" + port + "/" + database
         + (query == null ? "" : "?" + query);
   }

@@ -78,6 +78,8 @@ public final class EmbeddedPostgres {
           "start PostgreSQL (see " + log + ")");
       DatabaseUrl started = new DatabaseUrl("127.0.0.1", port, DATABASE, SUPERUSER, password, null);
       createDatabase(started);
+      // for operators: psql "postgresql://switchboard:$(cat data/postgres/superuser.password)@127.0.0.1:$(cat data/postgres/port)/switchboard"
+      Files.writeString(dir.resolve("port"), Integer.toString(port), StandardCharsets.UTF_8);
       url = started;
       LOG.atInfo().addKeyValue("dataDir", pgdata.toString()).addKeyValue("port", port)
           .log("embedded PostgreSQL started");

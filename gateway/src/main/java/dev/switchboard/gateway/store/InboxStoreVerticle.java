@@ -43,6 +43,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   private int queuedEvents;
   private int inFlight;
   private long lingerTimer = -1;
+  private long lastUnavailableLog = System.nanoTime() - 10_000_000_000L;
 
   private record Pending(AppendRequest request, Message<AppendRequest> message) {
   }
@@ -202,7 +203,8 @@ public final class InboxStoreVerticle extends VerticleBase {
     if (data) {
       LOG.atError().addKeyValue("sqlState", ((PgException) err).getSqlState())
           .log("a webhook's events could not be stored: {}", ((PgException) err).getErrorMessage());
-    } else {
+    } else if (System.nanoTime() - lastUnavailableLog > 5_000_000_000L) {
+      lastUnavailableLog = System.nanoTime(); // once per 5 s during an outage, not once per call
       LOG.atWarn().log("storage unavailable, answering 503: {}", err.toString());
     }
     for (Pending p : batch) {

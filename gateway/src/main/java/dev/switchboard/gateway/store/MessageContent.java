@@ -39,8 +39,8 @@ final class MessageContent {
           .put("description", r.description()).put("responseJson", r.responseJson())));
     }
     if (m.reaction() != null) {
-      o.put("reaction", new JsonObject().put("messageId", m.reaction().targetMessageId())
-          .put("emoji", m.reaction().emoji()));
+      o.put("reaction", compact(new JsonObject().put("messageId", m.reaction().targetMessageId())
+          .put("emoji", m.reaction().emoji())));
     }
     if (m.extrasJson() != null && !m.extrasJson().isBlank()) {
       o.put("extras", new JsonObject(m.extrasJson()));

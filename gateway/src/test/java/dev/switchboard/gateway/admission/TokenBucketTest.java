@@ -111,7 +111,7 @@ class TokenBucketTest {
     TokenBucket bucket = new TokenBucket(10, 10, T0);
     bucket.tryTake(8, T0); // 2 left
 
-    bucket.reconfigure(10, 100);
+    bucket.reconfigure(10, 100, T0);
 
     assertThat(bucket.tryTake(2, T0)).isZero();
     assertThat(bucket.tryTake(1, T0)).as("a bigger burst is not a fresh bucket").isPositive();
@@ -121,7 +121,7 @@ class TokenBucketTest {
   void reconfigureToASmallerBurstCapsTheTokens() {
     TokenBucket bucket = new TokenBucket(10, 10, T0);
 
-    bucket.reconfigure(10, 3);
+    bucket.reconfigure(10, 3, T0);
 
     assertThat(bucket.tryTake(3, T0)).isZero();
     assertThat(bucket.tryTake(1, T0)).isPositive();
@@ -133,10 +133,22 @@ class TokenBucketTest {
     bucket.tryTake(10, T0);
     assertThat(bucket.tryTake(1, T0)).isEqualTo(SECOND);
 
-    bucket.reconfigure(1000, 10);
+    bucket.reconfigure(1000, 10, T0);
 
     assertThat(bucket.tryTake(1, T0)).isEqualTo(SECOND / 1000);
     assertThat(bucket.tryTake(5, T0 + 5 * SECOND / 1000)).isZero();
+  }
+
+  @Test
+  void timeBeforeAReconfigureAccruesAtTheOldRate() {
+    TokenBucket bucket = new TokenBucket(1, 10, T0);
+    bucket.tryTake(10, T0); // empty
+
+    // two seconds pass at 1/s, then the rate becomes 1000/s: 2 tokens, not 2000 (capped at 10)
+    bucket.reconfigure(1000, 10, T0 + 2 * SECOND);
+
+    assertThat(bucket.tryTake(2, T0 + 2 * SECOND)).isZero();
+    assertThat(bucket.tryTake(1, T0 + 2 * SECOND)).isPositive();
   }
 
   @Test
@@ -146,7 +158,7 @@ class TokenBucketTest {
     assertThat(bucket.sameLimit(10, 20)).isTrue();
     assertThat(bucket.sameLimit(10, 21)).isFalse();
     assertThat(bucket.sameLimit(11, 20)).isFalse();
-    bucket.reconfigure(11, 21);
+    bucket.reconfigure(11, 21, T0);
     assertThat(bucket.sameLimit(11, 21)).isTrue();
   }
 }
