@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# Switchboard webhook bench: one command, all figures.
+#
+#   bench/run.sh
+#
+# Starts a dedicated PostgreSQL and the real gateway (fat jar), drives signed WhatsApp text
+# webhooks at it with bench/target/webhook-load.jar and prints:
+#   (a) durable webhooks/s + p50/p99 ack latency at max load (closed model)
+#   (b) the PostgreSQL ceiling for the same rows inserted in batches (StoreCeiling)
+#   (c) the ratio a/b
+#   (d) p50/p99 ack latency at a fixed $RATE webhooks/s (open model)
+# and PASS/FAIL against the targets. The whole output is saved to bench/results/<timestamp>.txt.
+# Exit status: 0 all targets met, 1 a target missed or a step failed.
+set -euo pipefail
+
+# ---- knobs (environment) -------------------------------------------------------------------
+DURATION="${DURATION:-20}"                 # measured seconds per load run
+WARMUP="${WARMUP:-10}"                     # unmeasured seconds before each load run (JIT warm-up)
+CONNECTIONS="${CONNECTIONS:-64}"           # max-mode connections
+RATE="${RATE:-2000}"                       # fixed-rate run, webhooks/s
+RATE_CONNECTIONS="${RATE_CONNECTIONS:-32}" # rate-mode connections
+EVENT_LOOPS="${EVENT_LOOPS:-1}"            # load-generator event loops
+SETTLE="${SETTLE:-5}"                      # pause between runs (lets gateway background work finish)
+CEILING_EVENTS="${CEILING_EVENTS:-200000}"
+CEILING_BATCH="${CEILING_BATCH:-128}"
+READY_TIMEOUT="${READY_TIMEOUT:-120}"
+LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC -XX:+AlwaysPreTouch}"
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
+SKIP_BUILD="${SKIP_BUILD:-0}"              # 1 = never run Maven
+KEEP_WORK="${KEEP_WORK:-0}"                # 1 = keep the PostgreSQL data dir and config
+
+# ---- targets ---------------------------------------------------------------------------------
+TARGET_PER_SEC=10000
+TARGET_RATIO=0.5
+TARGET_P99_MS=25
+
+# ---- fixed names (one-line fixes if the gateway's schema or classes are named differently) ----
+COUNT_SQL="select count(*) from messages where tenant_id='bench'"
+PG_CLI=dev.switchboard.gateway.db.EmbeddedPostgresCli
+CEILING_CLASS=dev.switchboard.gateway.store.StoreCeiling
+TENANT=bench
+PHONE_NUMBER_ID=100000000000001
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+GATEWAY_JAR="${GATEWAY_JAR:-$ROOT/gateway/target/switchboard.jar}"
+LOAD_JAR="$ROOT/bench/target/webhook-load.jar"
+RESULTS="$ROOT/bench/results"
+STAMP="$(date +%Y%m%d-%H%M%S)"
+OUT="$RESULTS/$STAMP.txt"
+mkdir -p "$RESULTS"
+exec > >(tee "$OUT") 2>&1
+
+say() { printf '\n== %s\n' "$*"; }
+idle_pct() { # CPU idle % over one second: the figures mean little if something else is running
+  python3 -c '
+import time
+def snap():
+    v = list(map(int, open("/proc/stat").readline().split()[1:]))
+    return v[3] + v[4], sum(v)
+i1, t1 = snap(); time.sleep(1); i2, t2 = snap()
+print(round(100 * (i2 - i1) / max(1, t2 - t1)))'
+}
+check_idle() { # $1 = when
+  local idle; idle="$(idle_pct)"
+  echo "cpu idle $1: ${idle}%"
+  if ((idle < 90)); then
+    echo "WARNING: the machine is busy (${idle}% idle $1): other processes will skew these figures"
+  fi
+}
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+
+WORK=""
+GW_PID=""
+PG_DIR=""
+cleanup() {
+  local rc=$?
+  set +e
+  if [[ -n "$GW_PID" ]] && kill -0 "$GW_PID" 2>/dev/null; then
+    kill -TERM "$GW_PID" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$GW_PID" 2>/dev/null
+  fi
+  if [[ -n "$PG_DIR" ]]; then
+    java -cp "$GATEWAY_JAR" "$PG_CLI" stop "$PG_DIR" >/dev/null 2>&1 \
+      || echo "run.sh: warning: could not stop PostgreSQL in $PG_DIR"
+  fi
+  if [[ -n "$WORK" && -f "$WORK/gateway.log" ]]; then
+    cp "$WORK/gateway.log" "$RESULTS/$STAMP-gateway.log"
+  fi
+  if [[ -n "$WORK" && "$KEEP_WORK" != 1 ]]; then
+    rm -rf "$WORK"
+  fi
+  [[ $rc -ne 0 ]] && echo "run.sh: exit $rc; full output in $OUT"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- machine -----------------------------------------------------------------------------
+say "machine"
+echo "date:   $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "nproc:  $(nproc)"
+echo "cpu:    $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)"
+echo "jdk:    $(java -version 2>&1 | head -1)"
+echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' (work tree modified)')"
+check_idle "before start"
+
+# ---- 1. build -----------------------------------------------------------------------------
+stale() { # $1 = jar: missing, or some source/pom newer than it
+  [[ ! -f "$1" ]] && return 0
+  [[ -n "$(find . \( -path ./bench/results -o -path ./data -o -path ./.git -o -name target \) -prune -o \
+      -type f \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$1" -print -quit)" ]]
+}
+if [[ "$SKIP_BUILD" != 1 ]] && { stale "$GATEWAY_JAR" || stale "$LOAD_JAR"; }; then
+  say "build: mvn -q -DskipTests package"
+  mvn -q -DskipTests package
+fi
+[[ -f "$GATEWAY_JAR" ]] || die "missing $GATEWAY_JAR (build failed?)"
+[[ -f "$LOAD_JAR" ]] || die "missing $LOAD_JAR (build failed?)"
+
+WORK="$(mktemp -d "$RESULTS/work.XXXXXX")"
+PG_DATA="$WORK/pg"
+
+# ---- 2. PostgreSQL -------------------------------------------------------------------------
+say "PostgreSQL: $PG_CLI start"
+PG_DIR="$PG_DATA"
+PG_URL="$(java -cp "$GATEWAY_JAR" "$PG_CLI" start "$PG_DATA" | grep -E '^postgres(ql)?://' | tail -1 || true)"
+[[ -n "$PG_URL" ]] || die "$PG_CLI start printed no postgresql:// URL"
+echo "url: $(sed -E 's#(//[^:/@]+):[^@]*@#\1:***@#' <<<"$PG_URL")"
+echo "server: $(psql "$PG_URL" -Atc 'show server_version')"
+
+# ---- 3. gateway ---------------------------------------------------------------------------
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rand() { python3 -c 'import secrets; print(secrets.token_hex(16))'; }
+PORT="$(free_port)"
+APP_SECRET="$(rand)"
+CONFIG="$WORK/switchboard.yaml"
+cat > "$CONFIG" <<EOF
+http:
+  port: $PORT
+database:
+  url: "$PG_URL"
+admin:
+  token: "$(rand)"
+tenants:
+  - id: $TENANT
+    name: Load bench
+    apiKeys: [ "$(rand)" ]
+    limits:
+      inbound:  { perSecond: 1000000, burst: 1000000 }
+      outbound: { perSecond: 1000, burst: 1000 }
+      perContactDaily: 0
+    channels:
+      whatsapp:
+        phoneNumberId: "$PHONE_NUMBER_ID"
+        appSecret: "$APP_SECRET"
+        verifyToken: "$(rand)"
+        accessToken: "bench-unused"
+        apiBaseUrl: http://127.0.0.1:9/v23.0
+    plugins: []
+EOF
+
+say "gateway: java -jar switchboard.jar on port $PORT (log: $RESULTS/$STAMP-gateway.log)"
+# shellcheck disable=SC2086
+(cd "$WORK" && DATABASE_URL="$PG_URL" HTTP_PORT="$PORT" exec java $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" \
+  --config "$CONFIG" >"$WORK/gateway.log" 2>&1) &
+GW_PID=$!
+deadline=$((SECONDS + READY_TIMEOUT))
+until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/ready" || true)" == 200 ]]; do
+  if ! kill -0 "$GW_PID" 2>/dev/null; then
+    tail -n 30 "$WORK/gateway.log" >&2
+    die "gateway exited during start-up"
+  fi
+  if ((SECONDS >= deadline)); then
+    tail -n 30 "$WORK/gateway.log" >&2
+    die "gateway not ready after ${READY_TIMEOUT}s"
+  fi
+  sleep 0.5
+done
+echo "ready after ${SECONDS}s of script time"
+check_idle "with the gateway idle"
+
+# ---- 4. load --------------------------------------------------------------------------------
+RUN_ID="b$(date +%s)-$(rand | cut -c1-6)"
+URL="http://127.0.0.1:$PORT/webhooks/whatsapp/$TENANT"
+load() { # $1 = output file, rest = WebhookLoad args; prints live and keeps a copy
+  local out="$1"; shift
+  # shellcheck disable=SC2086
+  java $LOADGEN_JAVA_OPTS -jar "$LOAD_JAR" --url "$URL" --app-secret "$APP_SECRET" \
+    --phone-number-id "$PHONE_NUMBER_ID" --event-loops "$EVENT_LOOPS" --warmup "$WARMUP" \
+    --duration "$DURATION" "$@" | tee "$out"
+}
+
+say "(a) max load: $CONNECTIONS connections, ${WARMUP}s warmup + ${DURATION}s"
+load "$WORK/max.out" --mode max --connections "$CONNECTIONS" --run-id "$RUN_ID-max"
+MAX_JSON="$(sed -n 's/^RESULT //p' "$WORK/max.out" | tail -1)"
+[[ -n "$MAX_JSON" ]] || die "max-mode run printed no RESULT line"
+
+sleep "$SETTLE"
+say "(d) fixed rate: $RATE webhooks/s, $RATE_CONNECTIONS connections, ${WARMUP}s warmup + ${DURATION}s"
+load "$WORK/rate.out" --mode rate --rate "$RATE" --connections "$RATE_CONNECTIONS" --run-id "$RUN_ID-rate"
+RATE_JSON="$(sed -n 's/^RESULT //p' "$WORK/rate.out" | tail -1)"
+[[ -n "$RATE_JSON" ]] || die "rate-mode run printed no RESULT line"
+
+# ---- 5. durability ------------------------------------------------------------------------
+say "durability: $COUNT_SQL"
+ROWS="$(psql "$PG_URL" -Atc "$COUNT_SQL")"
+echo "rows stored: $ROWS"
+
+# ---- 6. ceiling (gateway stopped: PostgreSQL gets the whole machine) -----------------------
+kill -TERM "$GW_PID" 2>/dev/null || true
+for _ in $(seq 1 100); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
+kill -KILL "$GW_PID" 2>/dev/null || true
+wait "$GW_PID" 2>/dev/null || true
+GW_PID=""
+say "(b) PostgreSQL ceiling: $CEILING_CLASS --events $CEILING_EVENTS --batch $CEILING_BATCH"
+java -cp "$GATEWAY_JAR" "$CEILING_CLASS" --database-url "$PG_URL" --tenant "$TENANT" \
+  --phone-number-id "$PHONE_NUMBER_ID" --events "$CEILING_EVENTS" --batch "$CEILING_BATCH" | tee "$WORK/ceiling.out"
+CEILING_JSON="$(sed -n 's/^CEILING //p' "$WORK/ceiling.out" | tail -1)"
+[[ -n "$CEILING_JSON" ]] || die "StoreCeiling printed no CEILING line"
+
+# ---- 7. summary ---------------------------------------------------------------------------
+say "summary"
+MAX_JSON="$MAX_JSON" RATE_JSON="$RATE_JSON" CEILING_JSON="$CEILING_JSON" ROWS="$ROWS" \
+TARGET_PER_SEC="$TARGET_PER_SEC" TARGET_RATIO="$TARGET_RATIO" TARGET_P99_MS="$TARGET_P99_MS" \
+RATE="$RATE" CONNECTIONS="$CONNECTIONS" RATE_CONNECTIONS="$RATE_CONNECTIONS" python3 - <<'PY'
+import json, os, sys
+mx = json.loads(os.environ["MAX_JSON"]); rt = json.loads(os.environ["RATE_JSON"])
+ce = json.loads(os.environ["CEILING_JSON"]); rows = int(os.environ["ROWS"])
+t_rate, t_ratio, t_p99 = float(os.environ["TARGET_PER_SEC"]), float(os.environ["TARGET_RATIO"]), float(os.environ["TARGET_P99_MS"])
+rate = float(os.environ["RATE"])
+
+def nerr(r): return sum(r["errors"].values())
+def ms(v): return "n/a" if v is None else f"{v:.2f}"
+a = mx["okPerSec"]; b = float(ce["rowsPerSec"]); ratio = a / b if b > 0 else 0.0
+acked = mx["okTotal"] + rt["okTotal"]
+checks = [
+  ("(a) >= %s durable webhooks/s" % f"{t_rate:,.0f}", a >= t_rate),
+  ("(c) ratio a/b >= %.2f" % t_ratio, ratio >= t_ratio),
+  ("(d) p99 <= %g ms at %s/s, every request answered 200" % (t_p99, f"{rate:,.0f}"),
+   rt["p99Ms"] is not None and rt["p99Ms"] <= t_p99 and nerr(rt) == 0),
+  ("durability: rows stored >= 200s acknowledged", rows >= acked),
+]
+W = 52
+print(f"{'(a) durable webhooks/s (max load, %s conns)' % os.environ['CONNECTIONS']:<{W}} {a:>12,.1f}")
+print(f"{'    ack latency p50 / p99 / p99.9 (ms)':<{W}} {ms(mx['p50Ms'])} / {ms(mx['p99Ms'])} / {ms(mx['p999Ms'])}")
+print(f"{'    non-200 / connection errors':<{W}} {json.dumps(mx['errors'])}")
+print(f"{'(b) PostgreSQL ceiling rows/s (batch %s)' % ce.get('batch', '?'):<{W}} {b:>12,.1f}")
+print(f"{'(c) ratio a/b':<{W}} {ratio:>12.3f}")
+print(f"{'(d) ack latency at %s/s p50 / p99 / p99.9 (ms)' % f'{rate:,.0f}':<{W}} {ms(rt['p50Ms'])} / {ms(rt['p99Ms'])} / {ms(rt['p999Ms'])}  (max {ms(rt['maxMs'])})")
+print(f"{'    answered 200 / sent, errors':<{W}} {rt['ok']} / {rt['sent']}, {json.dumps(rt['errors'])}")
+print(f"{'durability: rows stored / 200s acknowledged':<{W}} {rows} / {acked}")
+print()
+for name, ok in checks:
+    print(f"{'PASS' if ok else 'FAIL'}  {name}")
+allok = all(ok for _, ok in checks)
+print()
+print("OVERALL: " + ("PASS" if allok else "FAIL"))
+print("SUMMARY " + json.dumps({"webhooksPerSec": a, "p50Ms": mx["p50Ms"], "p99Ms": mx["p99Ms"],
+    "ceilingRowsPerSec": b, "ratio": round(ratio, 4), "rate": rate, "rateP50Ms": rt["p50Ms"],
+    "rateP99Ms": rt["p99Ms"], "rowsStored": rows, "acked": acked, "pass": allok}))
+sys.exit(0 if allok else 1)
+PY
+echo "saved: $OUT"

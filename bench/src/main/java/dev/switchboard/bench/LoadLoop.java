@@ -1,0 +1,289 @@
+package dev.switchboard.bench;
+
+import io.netty.util.AsciiString;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import org.HdrHistogram.Histogram;
+
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One event loop's share of the load: its own HTTP client (pooled HTTP/1.1 keep-alive connections
+ * bound to this loop), its own {@link WebhookPayload} (Mac, StringBuilder) and its own counters and
+ * histogram. Everything except {@link #completed} is touched only from this verticle's event loop;
+ * the totals are read through {@link #snapshot()}, which runs on that loop too.
+ */
+final class LoadLoop extends VerticleBase {
+
+  private static final CharSequence SIGNATURE = HttpHeaders.createOptimized("X-Hub-Signature-256");
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  static final long HIGHEST_MICROS = 3_600_000_000L; // 1 h, clamps anything longer
+
+  private final LoadSettings s;
+  private final int index;
+  private final int connections;
+  private final double loopRate;    // rate mode: this loop's share of --rate, per second
+  private final double phase;       // rate mode: this loop's offset within the global schedule, in slots
+  private final double rampSeconds; // rate mode: linear ramp from 0 to full rate (first half of warmup)
+  private final long startNanos;
+  private final long measureFromNanos;
+  private final long endNanos;
+  private final AtomicLong seq;
+
+  private HttpClientAgent client;
+  private WebhookPayload payload;
+  private final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
+  private final Promise<Void> drained = Promise.promise();
+  private long periodicId = -1;
+  private long issued;      // rate mode: next schedule slot
+  private long inflight;
+  private boolean ended;
+
+  // measured window (requests issued/scheduled at or after measureFromNanos)
+  private long sent, ok, s429, s503, other, connErrors;
+  private final TreeMap<String, Long> otherDetail = new TreeMap<>();
+  private long maxSendLagNanos; // rate mode: how late the generator issued a request vs its schedule
+  // whole run, warmup included (for the durability check)
+  private long okTotal, sentTotal;
+  // 200s that arrived inside the measured window, whenever sent: the sustained ack rate
+  private long okInWindow;
+  /** Completed requests, any outcome, whole run; read by the progress printer on another thread. */
+  volatile long completed;
+  volatile long okCompleted;
+
+  LoadLoop(LoadSettings s, int index, int connections, long startNanos, AtomicLong seq) {
+    this.s = s;
+    this.index = index;
+    this.connections = connections;
+    this.startNanos = startNanos;
+    this.measureFromNanos = startNanos + s.warmupSeconds * 1_000_000_000L;
+    this.endNanos = measureFromNanos + s.durationSeconds * 1_000_000_000L;
+    this.seq = seq;
+    this.loopRate = s.rate / s.eventLoops;
+    this.phase = (double) index / s.eventLoops;
+    this.rampSeconds = s.warmupSeconds / 2.0;
+  }
+
+  @Override
+  public Future<?> start() {
+    payload = new WebhookPayload(s.appSecret, s.phoneNumberId, s.wabaId, s.runId, s.senders);
+    client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setPipelining(false)
+            .setTcpNoDelay(true)
+            .setConnectTimeout(5_000)
+            .setDefaultHost(s.host)
+            .setDefaultPort(s.port),
+        new PoolOptions().setHttp1MaxSize(connections));
+    long now = System.nanoTime();
+    vertx.setTimer(Math.max(1, (endNanos - now) / 1_000_000 + 1), id -> end());
+    if (s.mode == LoadSettings.Mode.MAX) {
+      for (int i = 0; i < connections; i++) {
+        closedLoop();
+      }
+    } else {
+      periodicId = vertx.setPeriodic(1, id -> openTick());
+      openTick();
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Closed model: each of the {@code connections} virtual users sends again as soon as it is answered. */
+  private void closedLoop() {
+    long now = System.nanoTime();
+    if (ended || now >= endNanos) {
+      return;
+    }
+    send(now, now).onComplete(ar -> {
+      if (ar.succeeded()) {
+        closedLoop();
+      } else {
+        vertx.setTimer(10, id -> closedLoop()); // don't spin on a refused connection
+      }
+    });
+  }
+
+  /** Open model: issue every request whose scheduled time has come, whatever is still in flight. */
+  private void openTick() {
+    long now = System.nanoTime();
+    while (true) {
+      long scheduled = startNanos + scheduleOffsetNanos(issued + phase);
+      if (scheduled > now || scheduled >= endNanos) {
+        break;
+      }
+      issued++;
+      send(scheduled, now);
+    }
+    if (now >= endNanos) {
+      end();
+    }
+  }
+
+  /**
+   * When slot {@code x} is due, relative to the start: the rate ramps up linearly during the first
+   * half of the warmup (so cold JVMs don't build a backlog that leaks into the measurement), then
+   * stays at {@code --rate}. The measured window always runs at the full rate.
+   */
+  private long scheduleOffsetNanos(double x) {
+    double rampSlots = loopRate * rampSeconds / 2; // area under the ramp
+    double seconds = x < rampSlots ? Math.sqrt(2 * x * rampSeconds / loopRate) : x / loopRate + rampSeconds / 2;
+    return (long) (seconds * 1e9);
+  }
+
+  /**
+   * Sends one signed webhook. Latency runs from {@code scheduled} (the intended send time), so a
+   * stalled server or a full pool is charged to the response time instead of silently thinning
+   * the load (coordinated omission).
+   */
+  private Future<Integer> send(long scheduled, long now) {
+    boolean measured = scheduled >= measureFromNanos;
+    if (measured) {
+      sent++;
+      long lag = now - scheduled;
+      if (lag > maxSendLagNanos) {
+        maxSendLagNanos = lag;
+      }
+    }
+    sentTotal++;
+    inflight++;
+    long n = seq.getAndIncrement();
+    byte[] body = payload.body(n, System.currentTimeMillis() / 1000);
+    AsciiString signature = payload.sign(body);
+    Buffer buffer = Buffer.buffer(body);
+    Future<Integer> f = client.request(HttpMethod.POST, s.port, s.host, s.path)
+        .compose(req -> req
+            .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+            .putHeader(SIGNATURE, signature)
+            .send(buffer))
+        .compose(LoadLoop::drain);
+    f.onComplete(ar -> done(ar, scheduled, measured));
+    return f;
+  }
+
+  private static Future<Integer> drain(HttpClientResponse resp) {
+    int status = resp.statusCode();
+    return resp.end().map(status);
+  }
+
+  private void done(AsyncResult<Integer> ar, long scheduled, boolean measured) {
+    inflight--;
+    long now = System.nanoTime();
+    completed = completed + 1; // single writer
+    if (ar.succeeded()) {
+      int status = ar.result();
+      if (status == 200) {
+        okTotal++;
+        if (now >= measureFromNanos && now < endNanos) {
+          okInWindow++;
+        }
+        okCompleted = okCompleted + 1;
+        if (measured) {
+          ok++;
+          histogram.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, (now - scheduled) / 1000)));
+        }
+      } else if (measured) {
+        if (status == 429) {
+          s429++;
+        } else if (status == 503) {
+          s503++;
+        } else {
+          other++;
+          otherDetail.merge(Integer.toString(status), 1L, Long::sum);
+        }
+      }
+    } else if (measured) {
+      connErrors++;
+      String key = ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
+      if (otherDetail.size() < 20 || otherDetail.containsKey(key)) {
+        otherDetail.merge(key, 1L, Long::sum);
+      }
+    }
+    if (ended && inflight == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  private void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    if (periodicId >= 0) {
+      vertx.cancelTimer(periodicId);
+      periodicId = -1;
+    }
+    if (inflight == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  /** Completes once the run has ended and no request is in flight. */
+  Future<Void> drained() {
+    return drained.future();
+  }
+
+  /** A consistent copy of this loop's results, taken on its own event loop. */
+  Future<Snapshot> snapshot() {
+    Promise<Snapshot> p = Promise.promise();
+    context.runOnContext(v -> {
+      Snapshot snap = new Snapshot();
+      snap.histogram = histogram.copy();
+      snap.sent = sent;
+      snap.ok = ok;
+      snap.s429 = s429;
+      snap.s503 = s503;
+      snap.other = other;
+      snap.connErrors = connErrors;
+      snap.unfinished = sent - ok - s429 - s503 - other - connErrors;
+      snap.okTotal = okTotal;
+      snap.okInWindow = okInWindow;
+      snap.sentTotal = sentTotal;
+      snap.maxSendLagNanos = maxSendLagNanos;
+      snap.detail = new TreeMap<>(otherDetail);
+      p.complete(snap);
+    });
+    return p.future();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return client == null ? Future.succeededFuture() : client.close();
+  }
+
+  static final class Snapshot {
+    Histogram histogram;
+    long sent, ok, s429, s503, other, connErrors, unfinished, okTotal, okInWindow, sentTotal, maxSendLagNanos;
+    TreeMap<String, Long> detail;
+
+    void add(Snapshot o) {
+      if (histogram == null) {
+        histogram = new Histogram(HIGHEST_MICROS, 3);
+        detail = new TreeMap<>();
+      }
+      histogram.add(o.histogram);
+      sent += o.sent;
+      ok += o.ok;
+      s429 += o.s429;
+      s503 += o.s503;
+      other += o.other;
+      connErrors += o.connErrors;
+      unfinished += o.unfinished;
+      okTotal += o.okTotal;
+      okInWindow += o.okInWindow;
+      sentTotal += o.sentTotal;
+      maxSendLagNanos = Math.max(maxSendLagNanos, o.maxSendLagNanos);
+      o.detail.forEach((k, v) -> detail.merge(k, v, Long::sum));
+    }
+  }
+}

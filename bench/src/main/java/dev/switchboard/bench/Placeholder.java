@@ -1,1 +1,0 @@
-package dev.switchboard.bench; final class Placeholder {}
