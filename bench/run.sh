@@ -16,10 +16,10 @@ set -euo pipefail
 # ---- knobs (environment) -------------------------------------------------------------------
 DURATION="${DURATION:-20}"                 # measured seconds per load run
 WARMUP="${WARMUP:-10}"                     # unmeasured seconds before each load run (JIT warm-up)
-CONNECTIONS="${CONNECTIONS:-64}"           # max-mode connections
+CONNECTIONS="${CONNECTIONS:-256}"           # max-mode connections
 RATE="${RATE:-2000}"                       # fixed-rate run, webhooks/s
 RATE_CONNECTIONS="${RATE_CONNECTIONS:-32}" # rate-mode connections
-EVENT_LOOPS="${EVENT_LOOPS:-1}"            # load-generator event loops
+EVENT_LOOPS="${EVENT_LOOPS:-2}"            # load-generator event loops
 SETTLE="${SETTLE:-5}"                      # pause between runs (lets gateway background work finish)
 CEILING_EVENTS="${CEILING_EVENTS:-200000}"
 CEILING_BATCH="${CEILING_BATCH:-128}"

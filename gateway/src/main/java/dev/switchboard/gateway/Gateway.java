@@ -25,6 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.net.BindException;
 import java.nio.file.Files;
@@ -68,8 +69,13 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(Path configFile, JsonObject inline, Map<String, String> env) {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setJvmMetricsEnabled(true)))
+        .with(new VertxOptions()
+            // the edge instances, the store and the rest each get an event loop of their own
+            .setEventLoopPoolSize(Math.max(4, Runtime.getRuntime().availableProcessors() + 3))
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                .setJvmMetricsEnabled(true)
+                // per-message event-bus meters cost more than they tell; our own meters cover the flow
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
         .withMetrics(new MicrometerMetricsFactory(prometheus))
         .build();
     EmbeddedPostgres embedded = null;

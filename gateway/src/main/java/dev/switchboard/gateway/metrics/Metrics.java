@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's own meters (exposed as {@code switchboard_*} on {@code /metrics}). Micrometer
@@ -12,9 +14,30 @@ import java.time.Duration;
  */
 public final class Metrics {
   private final MeterRegistry registry;
+  /** Meters by name and tag values: registering looks a meter up by building its id, which is costly per call. */
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final DistributionSummary batchSize;
+  private final Timer commitTimer;
 
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
+    this.batchSize = DistributionSummary.builder("switchboard.store.batch.events")
+        .description("Events written per group-commit transaction")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(1.0).maximumExpectedValue(2048.0)
+        .register(registry);
+    this.commitTimer = Timer.builder("switchboard.store.commit")
+        .description("Duration of one group-commit transaction")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    String key = name + '|' + String.join("|", tags);
+    return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
+        .register(registry));
   }
 
   public MeterRegistry registry() {
@@ -23,49 +46,50 @@ public final class Metrics {
 
   /** A webhook call answered: {@code outcome} is ok, duplicate, unauthentic, malformed, unknown_tenant, too_large, rate_limited, unavailable, … */
   public void webhook(String channel, String outcome) {
-    Counter.builder("switchboard.webhooks").description("Webhook calls answered, by channel and outcome")
-        .tag("channel", channel).tag("outcome", outcome).register(registry).increment();
+    counter("switchboard.webhooks", "Webhook calls answered, by channel and outcome",
+        "channel", channel, "outcome", outcome).increment();
   }
 
   public void ackLatency(String channel, long nanos) {
-    Timer.builder("switchboard.webhook.ack").description("Time from receiving a webhook to answering it")
-        .tag("channel", channel)
+    timers.computeIfAbsent(channel, c -> Timer.builder("switchboard.webhook.ack")
+        .description("Time from receiving a webhook to answering it")
+        .tag("channel", c)
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** Events found already stored (platform retries, concurrent copies). */
   public void duplicates(String channel, int count) {
     if (count > 0) {
-      Counter.builder("switchboard.webhook.duplicates").description("Webhook events that were already stored")
-          .tag("channel", channel).register(registry).increment(count);
+      counter("switchboard.webhook.duplicates", "Webhook events that were already stored", "channel", channel)
+          .increment(count);
     }
   }
 
   /** Newly stored events by channel and event type (message, message:echo, status, notice:*). */
   public void stored(String channel, String eventType, int count) {
-    Counter.builder("switchboard.events.stored").description("Inbound events durably stored")
-        .tag("channel", channel).tag("type", eventType).register(registry).increment(count);
+    counter("switchboard.events.stored", "Inbound events durably stored", "channel", channel, "type", eventType)
+        .increment(count);
   }
 
   public void batch(int events) {
-    DistributionSummary.builder("switchboard.store.batch.events")
-        .description("Events written per group-commit transaction")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(1.0).maximumExpectedValue(2048.0)
-        .register(registry).record(events);
+    batchSize.record(events);
+  }
+
+  /** Duration of one group-commit transaction (start to commit). */
+  public void commit(long nanos) {
+    commitTimer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   public void storeFailure(String reason) {
-    Counter.builder("switchboard.store.failures").description("Group-commit transactions that failed")
-        .tag("reason", reason).register(registry).increment();
+    counter("switchboard.store.failures", "Group-commit transactions that failed", "reason", reason).increment();
   }
 
   /** An HTTP error answered on a non-webhook route. */
   public void httpError(String route, int status) {
-    Counter.builder("switchboard.http.errors").description("HTTP error answers by route and status")
-        .tag("route", route).tag("status", Integer.toString(status)).register(registry).increment();
+    counter("switchboard.http.errors", "HTTP error answers by route and status",
+        "route", route, "status", Integer.toString(status)).increment();
   }
 }

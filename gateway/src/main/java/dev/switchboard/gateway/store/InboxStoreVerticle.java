@@ -110,7 +110,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   /** Flush now when idle or when a full batch is waiting; otherwise linger briefly for company. */
   private void flushIfDue() {
     while (!queue.isEmpty() && inFlight < settings.maxInFlight()
-        && (inFlight == 0 || queuedEvents >= settings.maxBatchEvents())) {
+        && (inFlight == 0 || queuedEvents >= settings.minConcurrentBatch())) {
       flush();
     }
     if (!queue.isEmpty() && lingerTimer < 0 && inFlight < settings.maxInFlight()) {
@@ -151,9 +151,11 @@ public final class InboxStoreVerticle extends VerticleBase {
         items.add(new InboxRepository.Item(r.tenantId(), r.channel(), e, r.receivedAt()));
       }
     }
-    return pool.withTransaction(tx -> repository.append(tx, items))
+    long start = System.nanoTime();
+    return repository.append(pool, items)
         .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .map(newKeys -> {
+          metrics.commit(System.nanoTime() - start);
           answer(batch, newKeys);
           return (Void) null;
         })
@@ -225,7 +227,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   }
 
   private void onAudit(Message<AuditRecord> message) {
-    pool.withConnection(conn -> repository.audit(conn, message.body()))
+    repository.audit(pool, message.body())
         .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .onSuccess(v -> message.reply(null))
         .onFailure(err -> message.fail(FailureCodes.STORAGE_UNAVAILABLE, "storage unavailable"));

@@ -96,7 +96,7 @@ public final class StoreCeiling {
       return;
     }
     List<InboxRepository.Item> slice = items.subList(from, Math.min(items.size(), from + batch));
-    pool.withTransaction(tx -> repository.append(tx, slice))
+    repository.append(pool, slice)
         .onSuccess(keys -> loop(pool, repository, items, batch, next, running, done))
         .onFailure(done::tryFail);
   }
