@@ -51,44 +51,45 @@ BEGIN
 
   IF fresh_m IS NOT NULL THEN
     -- 3. contacts: insert the new ones; touch an existing one only when its profile changed or
-    --    last_seen_at is over a minute old (it is kept to the minute)
-    INSERT INTO contacts (tenant_id, channel, platform_user_id, phone, display_name, username,
-                          first_seen_at, last_seen_at)
-    SELECT DISTINCT ON (b.t, b.c, b.usr) b.t, b.c, b.usr, b.phone::e164, b.name, b.username, b.ts, b.ts
-      FROM unnest(m_tenant, m_channel, m_user, m_phone, m_name, m_username, m_ts) WITH ORDINALITY AS b(t, c, usr, phone, name, username, ts, ord)
-     WHERE b.ord = ANY (fresh_m)
-     ORDER BY b.t, b.c, b.usr, b.ts DESC
-    ON CONFLICT (tenant_id, channel, platform_user_id) DO NOTHING;
-
+    --    last_seen_at is over a minute old (it is kept to the minute). One statement: the UPDATE
+    --    sees the snapshot before the INSERT, so a row just inserted is never updated twice.
+    WITH u AS (
+      SELECT DISTINCT ON (b.t, b.c, b.usr) b.t, b.c, b.usr, b.phone::e164 AS phone, b.name, b.username, b.ts
+        FROM unnest(m_tenant, m_channel, m_user, m_phone, m_name, m_username, m_ts) WITH ORDINALITY AS b(t, c, usr, phone, name, username, ts, ord)
+       WHERE b.ord = ANY (fresh_m)
+       ORDER BY b.t, b.c, b.usr, b.ts DESC),
+    ins AS (
+      INSERT INTO contacts (tenant_id, channel, platform_user_id, phone, display_name, username,
+                            first_seen_at, last_seen_at)
+      SELECT u.t, u.c, u.usr, u.phone, u.name, u.username, u.ts, u.ts FROM u
+      ON CONFLICT (tenant_id, channel, platform_user_id) DO NOTHING)
     UPDATE contacts k
-       SET phone = COALESCE(u.phone::e164, k.phone), display_name = COALESCE(u.name, k.display_name),
+       SET phone = COALESCE(u.phone, k.phone), display_name = COALESCE(u.name, k.display_name),
            username = COALESCE(u.username, k.username), last_seen_at = GREATEST(k.last_seen_at, u.ts)
-      FROM (SELECT DISTINCT ON (b.t, b.c, b.usr) b.t, b.c, b.usr, b.phone, b.name, b.username, b.ts
-              FROM unnest(m_tenant, m_channel, m_user, m_phone, m_name, m_username, m_ts) WITH ORDINALITY AS b(t, c, usr, phone, name, username, ts, ord)
-             WHERE b.ord = ANY (fresh_m) ORDER BY b.t, b.c, b.usr, b.ts DESC) u
+      FROM u
      WHERE k.tenant_id = u.t AND k.channel = u.c AND k.platform_user_id = u.usr
        AND (k.last_seen_at < u.ts - interval '1 minute'
-            OR (u.phone IS NOT NULL AND k.phone IS DISTINCT FROM u.phone::e164)
+            OR (u.phone IS NOT NULL AND k.phone IS DISTINCT FROM u.phone)
             OR (u.name IS NOT NULL AND k.display_name IS DISTINCT FROM u.name)
             OR (u.username IS NOT NULL AND k.username IS DISTINCT FROM u.username));
 
     -- 4. open conversations: insert the new ones; keep last_message_at / last_inbound_at to the minute
-    INSERT INTO conversations (tenant_id, channel, chat_id, contact_id, last_inbound_at, last_message_at)
-    SELECT g.t, g.c, g.chat, k.id, g.li, g.lm
-      FROM (SELECT b.t, b.c, b.chat, (array_agg(b.usr ORDER BY b.ts))[1] AS usr,
-                   max(b.ts) FILTER (WHERE b.dir = 'inbound') AS li, max(b.ts) AS lm
-              FROM unnest(m_tenant, m_channel, m_chat, m_user, m_direction, m_ts) WITH ORDINALITY AS b(t, c, chat, usr, dir, ts, ord)
-             WHERE b.ord = ANY (fresh_m) GROUP BY b.t, b.c, b.chat) g
-      JOIN contacts k ON k.tenant_id = g.t AND k.channel = g.c AND k.platform_user_id = g.usr
-     ORDER BY g.t, g.c, g.chat
-    ON CONFLICT (tenant_id, channel, chat_id) WHERE status <> 'closed' DO NOTHING;
-
+    WITH g AS (
+      SELECT b.t, b.c, b.chat, (array_agg(b.usr ORDER BY b.ts))[1] AS usr,
+             max(b.ts) FILTER (WHERE b.dir = 'inbound') AS li, max(b.ts) AS lm
+        FROM unnest(m_tenant, m_channel, m_chat, m_user, m_direction, m_ts) WITH ORDINALITY AS b(t, c, chat, usr, dir, ts, ord)
+       WHERE b.ord = ANY (fresh_m)
+       GROUP BY b.t, b.c, b.chat),
+    ins AS (
+      INSERT INTO conversations (tenant_id, channel, chat_id, contact_id, last_inbound_at, last_message_at)
+      SELECT g.t, g.c, g.chat, k.id, g.li, g.lm
+        FROM g JOIN contacts k ON k.tenant_id = g.t AND k.channel = g.c AND k.platform_user_id = g.usr
+       ORDER BY g.t, g.c, g.chat
+      ON CONFLICT (tenant_id, channel, chat_id) WHERE status <> 'closed' DO NOTHING)
     UPDATE conversations v
        SET last_inbound_at = GREATEST(v.last_inbound_at, g.li),
            last_message_at = GREATEST(v.last_message_at, g.lm), updated_at = now()
-      FROM (SELECT b.t, b.c, b.chat, max(b.ts) FILTER (WHERE b.dir = 'inbound') AS li, max(b.ts) AS lm
-              FROM unnest(m_tenant, m_channel, m_chat, m_user, m_direction, m_ts) WITH ORDINALITY AS b(t, c, chat, usr, dir, ts, ord)
-             WHERE b.ord = ANY (fresh_m) GROUP BY b.t, b.c, b.chat) g
+      FROM g
      WHERE v.tenant_id = g.t AND v.channel = g.c AND v.chat_id = g.chat AND v.status <> 'closed'
        AND (v.last_message_at IS NULL OR v.last_message_at < g.lm - interval '1 minute'
             OR (g.li IS NOT NULL AND (v.last_inbound_at IS NULL OR v.last_inbound_at < g.li - interval '1 minute')));

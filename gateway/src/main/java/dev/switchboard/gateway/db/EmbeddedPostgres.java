@@ -73,8 +73,7 @@ public final class EmbeddedPostgres {
       Path log = dir.resolve("postgres.log");
       runAs.ensureWritableFile(log);
       run(List.of(bin("pg_ctl"), "start", "-w", "-t", "60", "-D", pgdata.toString(), "-l", log.toString(),
-          "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-              + " -c max_connections=200"),
+          "-o", serverOptions(port)),
           "start PostgreSQL (see " + log + ")");
       DatabaseUrl started = new DatabaseUrl("127.0.0.1", port, DATABASE, SUPERUSER, password, null);
       createDatabase(started);
@@ -110,12 +109,21 @@ public final class EmbeddedPostgres {
     try {
       run(List.of(bin("pg_ctl"), "start", "-w", "-t", "60", "-D", pgdata.toString(), "-l",
           dir.resolve("postgres.log").toString(),
-          "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-              + " -c max_connections=200"), "restart PostgreSQL");
+          "-o", serverOptions(port)), "restart PostgreSQL");
       url = new DatabaseUrl("127.0.0.1", port, DATABASE, SUPERUSER, password(), null);
     } catch (IOException e) {
       throw new StartupException("cannot restart PostgreSQL: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Loopback TCP only; durable (fsync, synchronous commit and full-page writes stay on). Checkpoints
+   * are spaced for an ingest workload: with the default 1 GB of WAL a burst of webhooks forces a
+   * checkpoint every minute or so, and its writes stall the commits of the acknowledgements.
+   */
+  private static String serverOptions(int port) {
+    return "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+        + " -c max_connections=200 -c max_wal_size=4GB -c checkpoint_timeout=15min";
   }
 
   public Path directory() {
