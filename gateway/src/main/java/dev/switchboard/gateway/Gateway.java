@@ -1,6 +1,5 @@
 package dev.switchboard.gateway;
 
-import dev.switchboard.gateway.admission.AdmissionVerticle;
 import dev.switchboard.gateway.bus.Codecs;
 import dev.switchboard.gateway.config.ConfigFiles;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -41,8 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: Vert.x with metrics, the database (embedded or configured), the migrated
- * schema, and the verticles deployed in dependency order (store, admission, tenants, then the
- * edge). {@link #start} blocks the calling thread (never call it on an event loop).
+ * schema, and the verticles deployed in dependency order (inbox store, tenants, then the edge). {@link #start} blocks the calling thread (never call it on an event loop).
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -71,7 +69,8 @@ public final class Gateway implements AutoCloseable {
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions()
             // the edge instances, the store and the rest each get an event loop of their own
-            .setEventLoopPoolSize(Math.max(4, Runtime.getRuntime().availableProcessors() + 3))
+            .setEventLoopPoolSize(Integer.getInteger("switchboard.eventLoops",
+                Math.max(4, Runtime.getRuntime().availableProcessors() + 3)))
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                 .setJvmMetricsEnabled(true)
                 // per-message event-bus meters cost more than they tell; our own meters cover the flow
@@ -98,11 +97,11 @@ public final class Gateway implements AutoCloseable {
 
       Codecs.registerAll(vertx.eventBus());
       Metrics metrics = new Metrics(prometheus);
-      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      int instances = Integer.getInteger("switchboard.edge.instances",
+          Math.max(1, Runtime.getRuntime().availableProcessors()));
       List<HttpEdgeVerticle> edges = new CopyOnWriteArrayList<>();
       DatabaseUrl db = database;
       Future<?> deployed = vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
-          .compose(id -> vertx.deployVerticle(new AdmissionVerticle()))
           .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels)))
           .compose(id -> vertx.deployVerticle(() -> {
             HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus);

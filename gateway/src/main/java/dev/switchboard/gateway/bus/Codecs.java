@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.bus;
 
-import dev.switchboard.gateway.admission.AdmissionRequest;
 import dev.switchboard.gateway.store.AppendRequest;
 import dev.switchboard.gateway.store.AppendResult;
 import dev.switchboard.gateway.store.AuditRecord;
@@ -12,7 +11,7 @@ import java.util.List;
 /** Registers the local codec of every record that travels on the bus. Call once per Vert.x instance. */
 public final class Codecs {
   private static final List<Class<?>> RECORDS = List.of(AppendRequest.class, AppendResult.class,
-      AuditRecord.class, Ping.class, AdmissionRequest.class, TenantDirectory.class);
+      AuditRecord.class, Ping.class, TenantDirectory.class);
 
   private Codecs() {
   }

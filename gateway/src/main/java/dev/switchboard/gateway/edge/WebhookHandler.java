@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.edge;
 
-import dev.switchboard.gateway.admission.AdmissionRequest;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.security.ApiKeys;
@@ -136,10 +135,9 @@ final class WebhookHandler {
 
   private void accept(RoutingContext ctx, TenantView tenant, ChannelAccount account, WebhookRequest request,
                       DecodeResult.Accepted a) {
-    int cost = Math.max(1, a.events().size());
-    bus.request(Addresses.ADMISSION_CHECK, new AdmissionRequest(tenant.id(), tenant.inbound(), cost))
-        .compose(v -> bus.<AppendResult>request(Addresses.INBOX_APPEND,
-            new AppendRequest(tenant.id(), account.channel(), a.events(), request.receivedAt()), storeDelivery))
+    bus.<AppendResult>request(Addresses.INBOX_APPEND,
+            new AppendRequest(tenant.id(), account.channel(), a.events(), request.receivedAt(), tenant.inbound()),
+            storeDelivery)
         .onSuccess(reply -> {
           AppendResult r = reply.body();
           metrics.webhook(account.channel(), r.stored() == 0 && r.duplicates() > 0 ? "duplicate" : "ok");

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.store;
 
+import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.plugin.bus.Addresses;
@@ -24,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the inbox: appends webhook events durably and answers only after the commit.
+ * Owns the inbox: admits each webhook call against its tenant's inbound limit, then appends its
+ * events durably and answers only after the commit.
  * Concurrent calls are group-committed: while a transaction is in flight, arriving calls queue
  * and go together in the next one (flushed when full, or after a short linger), so durability
  * costs one commit per batch rather than per call. A recent-keys cache answers obvious retries
@@ -37,6 +39,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   private final StoreSettings settings;
   private final Metrics metrics;
   private final InboxRepository repository = new InboxRepository();
+  private final Admission admission = new Admission();
   private final RecentKeys recent = new RecentKeys(200_000);
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private Pool pool;
@@ -80,6 +83,11 @@ public final class InboxStoreVerticle extends VerticleBase {
   private void onAppend(Message<AppendRequest> message) {
     AppendRequest request = message.body();
     int n = request.events().size();
+    long waitSeconds = admission.check(request.tenantId(), request.inboundLimit(), n, System.nanoTime());
+    if (waitSeconds > 0) {
+      message.fail(FailureCodes.RATE_LIMITED, Long.toString(waitSeconds));
+      return;
+    }
     if (n == 0) {
       message.reply(new AppendResult(0, 0));
       return;

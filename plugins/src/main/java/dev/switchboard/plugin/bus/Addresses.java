@@ -6,8 +6,6 @@ package dev.switchboard.plugin.bus;
  * per-channel send fan-out).
  */
 public final class Addresses {
-  /** Admission: rate limit check for an inbound webhook. */
-  public static final String ADMISSION_CHECK = "sb.admission.check";
   /** Inbox store: durably append a webhook's events (replies when committed). */
   public static final String INBOX_APPEND = "sb.inbox.append";
   /** Inbox store: write an audit row for a refused call. */
