@@ -71,10 +71,7 @@ public final class Gateway implements AutoCloseable {
             // the edge instances, the store and the rest each get an event loop of their own
             .setEventLoopPoolSize(Integer.getInteger("switchboard.eventLoops",
                 Math.max(4, Runtime.getRuntime().availableProcessors() + 3)))
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                .setJvmMetricsEnabled(true)
-                // per-message event-bus meters cost more than they tell; our own meters cover the flow
-                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
+            .setMetricsOptions(vertxMetrics()))
         .withMetrics(new MicrometerMetricsFactory(prometheus))
         .build();
     EmbeddedPostgres embedded = null;
@@ -128,6 +125,21 @@ public final class Gateway implements AutoCloseable {
       }
       throw e instanceof StartupException ? e : new StartupException("start-up failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Vert.x's own meters: JVM, pools (the SQL pools' usage), HTTP client. Per-message event-bus
+   * meters and per-request HTTP/net server meters are off by default: they cost CPU on every call
+   * and duplicate switchboard's webhook meters (count by outcome, ack latency histogram);
+   * {@code -Dswitchboard.metrics.vertxServer=true} turns the server ones back on.
+   */
+  private static MicrometerMetricsOptions vertxMetrics() {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    if (!Boolean.getBoolean("switchboard.metrics.vertxServer")) {
+      options.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_SERVER);
+    }
+    return options;
   }
 
   private static JsonObject readFile(Vertx vertx, Path file) {
