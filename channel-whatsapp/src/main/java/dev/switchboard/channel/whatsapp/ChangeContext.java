@@ -9,5 +9,5 @@ import java.time.Instant;
  * @param contacts   the change's {@code contacts[]} by wa_id / user_id
  * @param receivedAt the gateway's receive time, used when an item has no usable timestamp
  */
-record ChangeContext(String accountRef, ContactDirectory contacts, Instant receivedAt) {
+record ChangeContext(String accountRef, ContactDirectory contacts, Instant receivedAt, String scope) {
 }

@@ -13,23 +13,28 @@ import java.util.Locale;
 
 /**
  * Builds {@link PlatformNotice}s. Meta gives these no id, so the idempotency key is
- * {@code <kind>:<hex sha-256 of the JSON text they were built from>}: Meta retries resend identical
- * bytes, and {@code JsonObject.encode()} of the same parse is the same text.
+ * {@code <kind>:<hex sha-256 of the entry's id and time and the JSON text they were built from>}:
+ * Meta retries resend identical bytes, and {@code JsonObject.encode()} of the same parse is the same text.
  */
 final class Notices {
 
   private Notices() {
   }
 
-  static PlatformNotice notice(Kind kind, String accountRef, String detail,
-                               List<PlatformError> errors, Instant occurredAt, String rawJson) {
-    String key = kind.name().toLowerCase(Locale.ROOT) + ":" + sha256Hex(rawJson);
+  /**
+   * @param scope where the notice sat: the entry's {@code id} and {@code time} as sent. Two real
+   *              notices whose change JSON is identical (the same template approved twice) differ
+   *              there; a retry of the same delivery does not.
+   */
+  static PlatformNotice notice(Kind kind, String accountRef, String detail, List<PlatformError> errors,
+                               Instant occurredAt, String rawJson, String scope) {
+    String key = kind.name().toLowerCase(Locale.ROOT) + ":" + sha256Hex(scope + "\u0000" + rawJson);
     return new PlatformNotice(key, accountRef, kind, detail, errors, occurredAt, rawJson);
   }
 
-  static PlatformNotice unhandled(String accountRef, String detail, Instant occurredAt,
-                                  String rawJson) {
-    return notice(Kind.UNHANDLED, accountRef, detail, List.of(), occurredAt, rawJson);
+  static PlatformNotice unhandled(String accountRef, String detail, Instant occurredAt, String rawJson,
+                                  String scope) {
+    return notice(Kind.UNHANDLED, accountRef, detail, List.of(), occurredAt, rawJson, scope);
   }
 
   static String sha256Hex(String text) {

@@ -30,7 +30,7 @@ final class StatusDecoder {
     String label = string(status, "status");
     MessageStatus mapped = map(label);
     if (mapped == null) {
-      return Notices.unhandled(ctx.accountRef(), "status:" + JsonAccess.clip(label), at, raw);
+      return Notices.unhandled(ctx.accountRef(), "status:" + JsonAccess.clip(label), at, raw, ctx.scope());
     }
     String id = scalar(status, "id");
     if (id == null || id.isBlank()) {

@@ -53,7 +53,7 @@ final class WebhookDecoder {
     }
     if (!OBJECT.equals(objectName)) {
       return List.of(Notices.unhandled(null, "object:" + clip(objectName), receivedAt,
-          root.encode()));
+          root.encode(), "")); // the whole body is hashed: nothing outside it to tell deliveries apart
     }
     if (!(root.getValue("entry") instanceof JsonArray entries)) {
       throw new MalformedPayloadException("entry is missing or not an array");
@@ -63,10 +63,11 @@ final class WebhookDecoder {
       String path = "entry[" + i + "]";
       JsonObject entry = objectAt(entries, i, "entry");
       Instant entryTime = Timestamps.parse(entry.getValue("time"), receivedAt);
+      String scope = entry.getValue("id") + "|" + entry.getValue("time");
       JsonArray changes = arrayOrEmpty(entry, "changes", path);
       for (int j = 0; j < changes.size(); j++) {
         JsonObject change = objectAt(changes, j, path + ".changes");
-        decodeChange(change, path + ".changes[" + j + "]", phoneNumberId, entryTime, receivedAt,
+        decodeChange(change, path + ".changes[" + j + "]", phoneNumberId, entryTime, receivedAt, scope,
             events);
       }
     }
@@ -74,7 +75,7 @@ final class WebhookDecoder {
   }
 
   private static void decodeChange(JsonObject change, String path, String phoneNumberId,
-                                   Instant entryTime, Instant receivedAt,
+                                   Instant entryTime, Instant receivedAt, String scope,
                                    List<InboundEvent> events) {
     String field = string(change, "field");
     if (field == null) {
@@ -83,7 +84,7 @@ final class WebhookDecoder {
     boolean echoes = "smb_message_echoes".equals(field);
     if (!echoes && !"messages".equals(field)) {
       String account = scalar(object(object(change, "value"), "metadata"), "phone_number_id");
-      events.add(Notices.unhandled(account, clip(field), entryTime, change.encode()));
+      events.add(Notices.unhandled(account, clip(field), entryTime, change.encode(), scope));
       return;
     }
     JsonObject value = requiredObject(change, "value", path);
@@ -91,11 +92,11 @@ final class WebhookDecoder {
     String account = scalar(object(value, "metadata"), "phone_number_id");
     if (!Objects.equals(account, phoneNumberId)) {
       events.add(Notices.notice(Kind.FOREIGN_ACCOUNT, account, clip(account), List.of(),
-          entryTime, change.encode()));
+          entryTime, change.encode(), scope));
       return;
     }
     ChangeContext ctx = new ChangeContext(account,
-        ContactDirectory.of(arrayOrEmpty(value, "contacts", valuePath)), receivedAt);
+        ContactDirectory.of(arrayOrEmpty(value, "contacts", valuePath)), receivedAt, scope);
     if (echoes) {
       each(value, "message_echoes", valuePath, "echo", ctx, MessageDecoder::echo, events);
     } else {
@@ -106,7 +107,7 @@ final class WebhookDecoder {
     if (!errors.isEmpty()) {
       List<PlatformError> list = PlatformErrors.of(errors);
       events.add(Notices.notice(Kind.ERROR, account, PlatformErrors.codes(list), list, entryTime,
-          change.encode()));
+          change.encode(), scope));
     }
   }
 
@@ -122,7 +123,7 @@ final class WebhookDecoder {
         event = decoder.apply(item, ctx);
       } catch (RuntimeException e) { // incl. UndecodableException: one bad item, not the batch
         event = Notices.unhandled(ctx.accountRef(), "undecodable:" + what,
-            Timestamps.parse(item.getValue("timestamp"), ctx.receivedAt()), item.encode());
+            Timestamps.parse(item.getValue("timestamp"), ctx.receivedAt()), item.encode(), ctx.scope());
       }
       events.add(event);
     }

@@ -56,7 +56,8 @@ class RoutingAndNoticeTest {
     assertThat(n.accountRef()).isEqualTo(PYWA_PHONE);
     String change = firstChange("webhook-errors.json").encode();
     assertThat(n.rawJson()).isEqualTo(change);
-    assertThat(n.idempotencyKey()).isEqualTo("error:" + sha256(change));
+    // no entry.time in this payload: the scope is the entry id and "null"
+    assertThat(n.idempotencyKey()).isEqualTo("error:" + sha256("1234567890987654321|null\u0000" + change));
   }
 
   @Test
@@ -72,7 +73,8 @@ class RoutingAndNoticeTest {
           .isEqualTo("APPROVED");
     });
     String change = firstChange("template-status-update.json").encode();
-    assertThat(events.get(0).idempotencyKey()).isEqualTo("unhandled:" + sha256(change));
+    assertThat(events.get(0).idempotencyKey())
+        .isEqualTo("unhandled:" + sha256("57438975935|1698268000\u0000" + change));
   }
 
   @Test
@@ -181,10 +183,23 @@ class RoutingAndNoticeTest {
 
   @Test
   void distinctNoticesGetDistinctKeys() {
-    List<InboundEvent> a = events("template-status-update.json", META_PHONE);
     List<InboundEvent> b = events("batched.json", META_PHONE);
 
-    assertThat(a.get(0).idempotencyKey()).isEqualTo(b.get(5).idempotencyKey());
     assertThat(b.get(5).idempotencyKey()).isNotEqualTo(b.get(6).idempotencyKey());
+  }
+
+  @Test
+  void theSameNoticeDeliveredAgainLaterIsANewEventButARetryIsNot() {
+    // the same template approved twice: identical change JSON, another entry time
+    String first = new String(fixture("template-status-update.json"), java.nio.charset.StandardCharsets.UTF_8);
+    String later = first.replace("\"time\": 1698268000", "\"time\": 1698269999");
+    assertThat(later).isNotEqualTo(first);
+
+    String firstKey = Webhooks.decodeBody(first, META_PHONE).get(0).idempotencyKey();
+    String retryKey = Webhooks.decodeBody(first, META_PHONE).get(0).idempotencyKey();
+    String laterKey = Webhooks.decodeBody(later, META_PHONE).get(0).idempotencyKey();
+
+    assertThat(retryKey).as("Meta's retry resends the same bytes").isEqualTo(firstKey);
+    assertThat(laterKey).as("a second, real notice is not a duplicate").isNotEqualTo(firstKey);
   }
 }

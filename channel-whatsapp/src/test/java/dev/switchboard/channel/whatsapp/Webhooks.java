@@ -93,6 +93,13 @@ final class Webhooks {
     return ((DecodeResult.Accepted) result).events();
   }
 
+  /** The events of an accepted call made of {@code body} (signed here). */
+  static List<InboundEvent> decodeBody(String body, String phoneNumberId) {
+    DecodeResult result = decodeSigned(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), phoneNumberId);
+    assertThat(result).isInstanceOf(DecodeResult.Accepted.class);
+    return ((DecodeResult.Accepted) result).events();
+  }
+
   /** The single event of an accepted call, which must be a message. */
   static InboundMessage onlyMessage(String name, String phoneNumberId) {
     List<InboundEvent> events = events(name, phoneNumberId);

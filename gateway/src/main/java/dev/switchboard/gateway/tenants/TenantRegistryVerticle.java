@@ -14,7 +14,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,10 +106,5 @@ public final class TenantRegistryVerticle extends VerticleBase {
     seed(next).compose(v -> reload())
         .onSuccess(v -> LOG.info("config file reloaded: {} tenants", next.tenants().size()))
         .onFailure(err -> LOG.error("config reload failed, keeping the current tenants: {}", err.getMessage()));
-  }
-
-  /** For tests: the ids of the tenants in the current snapshot. */
-  List<String> tenantIds() {
-    return List.copyOf(directory.tenants().keySet());
   }
 }
