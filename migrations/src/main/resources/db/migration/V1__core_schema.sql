@@ -168,7 +168,7 @@ CREATE TABLE inbound_events (
   idem_key      text        NOT NULL CHECK (length(idem_key) BETWEEN 1 AND 500),
   event_type    text        NOT NULL,
   outcome       text        NOT NULL CHECK (outcome IN
-                  ('accepted', 'ignored', 'foreign_account', 'platform_error', 'malformed')),
+                  ('accepted', 'ignored', 'undecodable', 'foreign_account', 'platform_error', 'malformed')),
   account_ref   text,
   occurred_at   timestamptz,
   received_at   timestamptz NOT NULL DEFAULT now(),

@@ -33,7 +33,7 @@ import java.util.function.BiFunction;
  *       messages/echoes change: Meta never sends these, so a 400 makes the fault visible.</li>
  *   <li><b>One item → one notice.</b> A message, echo or status that is an object but cannot be
  *       represented (no id, no user id, or any unexpected runtime failure while reading it) becomes
- *       an UNHANDLED notice with detail {@code undecodable:<message|echo|status>}, and the rest of
+ *       an UNDECODABLE notice with detail {@code message|echo|status}, and the rest of
  *       the call is still accepted (so Meta does not retry the whole batch for 7 days).</li>
  *   <li><b>Content → lenient.</b> Fields of the wrong JSON type inside an item read as absent;
  *       an unusable timestamp falls back to the receive time.</li>
@@ -122,7 +122,7 @@ final class WebhookDecoder {
       try {
         event = decoder.apply(item, ctx);
       } catch (RuntimeException e) { // incl. UndecodableException: one bad item, not the batch
-        event = Notices.unhandled(ctx.accountRef(), "undecodable:" + what,
+        event = Notices.notice(Kind.UNDECODABLE, ctx.accountRef(), what, List.of(),
             Timestamps.parse(item.getValue("timestamp"), ctx.receivedAt()), item.encode(), ctx.scope());
       }
       events.add(event);

@@ -161,16 +161,16 @@ class HostilePayloadTest {
 
     // a numeric "from" is not a phone number we can trust: no sender → one notice
     assertThat(events.get(7)).isInstanceOfSatisfying(PlatformNotice.class,
-        n -> assertThat(n.detail()).isEqualTo("undecodable:message"));
+        n -> assertThat(n.detail()).isEqualTo("message"));
     assertThat(events.get(8)).isInstanceOfSatisfying(PlatformNotice.class, n -> {
-      assertThat(n.kind()).isEqualTo(PlatformNotice.Kind.UNHANDLED);
-      assertThat(n.detail()).isEqualTo("undecodable:message");
-      assertThat(n.idempotencyKey()).startsWith("unhandled:");
+      assertThat(n.kind()).isEqualTo(PlatformNotice.Kind.UNDECODABLE);
+      assertThat(n.detail()).isEqualTo("message");
+      assertThat(n.idempotencyKey()).startsWith("undecodable:");
       assertThat(n.accountRef()).isEqualTo(META_PHONE);
       assertThat(n.occurredAt()).isEqualTo(epoch(1739321024L));
     });
     assertThat(events.get(9)).isInstanceOfSatisfying(PlatformNotice.class,
-        n -> assertThat(n.detail()).isEqualTo("undecodable:message"));
+        n -> assertThat(n.detail()).isEqualTo("message"));
 
     InboundMessage w11 = (InboundMessage) events.get(10);
     assertThat(w11.type()).isEqualTo(MessageType.EDIT);
@@ -190,7 +190,7 @@ class HostilePayloadTest {
       assertThat(new JsonObject(s.extrasJson()).getString("pricing")).isEqualTo("free");
     });
     assertThat(events.get(1)).isInstanceOfSatisfying(PlatformNotice.class,
-        n -> assertThat(n.detail()).isEqualTo("undecodable:status"));
+        n -> assertThat(n.detail()).isEqualTo("status"));
     assertThat(events.get(2)).isInstanceOfSatisfying(PlatformNotice.class,
         n -> assertThat(n.detail()).isEqualTo("status:null"));
   }

@@ -89,6 +89,7 @@ public final class InboxRepository {
         outcome = switch (notice.kind()) {
           case ERROR -> "platform_error";
           case UNHANDLED -> "ignored";
+          case UNDECODABLE -> "undecodable";
           case FOREIGN_ACCOUNT -> "foreign_account";
           case ACCOUNT_STATE -> "accepted";
         };

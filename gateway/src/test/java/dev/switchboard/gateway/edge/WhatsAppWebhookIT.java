@@ -239,6 +239,21 @@ class WhatsAppWebhookIT {
   }
 
   @Test
+  void anUndecodableMessageIsRecordedWhileTheRestOfTheCallIsStored() {
+    String good = wamid();
+    // Meta-shaped call with two messages; the second has no id (cannot be keyed or stored as a message)
+    String body = WhatsApp.text(RunningGateway.PHONE_NUMBER_ID, "16505550007", "F", good, 1_749_416_383L, "fine")
+        .replace("\"type\":\"text\"}]", "\"type\":\"text\"},{\"from\":\"16505550007\",\"timestamp\":\"1749416384\","
+            + "\"type\":\"text\",\"text\":{\"body\":\"no id " + good + "\"}}]");
+    HttpResponse<String> r = gw.postSigned(body);
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(messages(good)).isEqualTo(1);
+    assertThat(TestDatabase.number("SELECT count(*) FROM inbound_events WHERE tenant_id = ? AND outcome = 'undecodable'"
+        + " AND detail = 'message' AND payload->'text'->>'body' = ?", TENANT, "no id " + good)).isEqualTo(1);
+  }
+
+  @Test
   void metricsCountWebhooksByOutcomeAndExposeAckLatency() {
     gw.postSigned(WhatsApp.text(RunningGateway.PHONE_NUMBER_ID, "16505550006", "E", wamid(), 1L, "m"));
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);

@@ -27,6 +27,11 @@ public record PlatformNotice(String idempotencyKey, String accountRef, Kind kind
     ERROR,
     /** A field or event kind this channel does not handle (acknowledged, counted, not an error). */
     UNHANDLED,
+    /**
+     * One item of an authentic call that could not be decoded (no id, wrong shape): recorded with its
+     * raw JSON and counted, while the rest of the call is stored as usual.
+     */
+    UNDECODABLE,
     /** Addressed to a platform account that is not the tenant's configured one: not stored as a message. */
     FOREIGN_ACCOUNT,
     /** The platform account's state changed (connected, logged out, QR code, …). */
