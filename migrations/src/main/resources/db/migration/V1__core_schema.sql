@@ -134,14 +134,19 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_conversation ON messages (conversation_id, id DESC);
 
--- Status order: queued < sent < failed < delivered < read. A status never moves backwards;
--- 'failed' may still become delivered/read (a late receipt proves delivery).
+-- Status order: queued < sent < failed < delivered < read.
+CREATE FUNCTION msg_status_rank(status msg_status) RETURNS integer
+  LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT array_position(ARRAY['queued','sent','failed','delivered','read']::msg_status[], status)
+$$;
+
+-- A status never moves backwards; 'failed' may still become delivered/read (a late receipt proves
+-- delivery).
 CREATE FUNCTION msg_status_advances(old msg_status, new msg_status) RETURNS boolean
   LANGUAGE sql IMMUTABLE STRICT AS $$
   SELECT CASE
     WHEN old = 'failed' THEN new IN ('delivered', 'read')
-    ELSE array_position(ARRAY['queued','sent','failed','delivered','read']::msg_status[], new)
-       > array_position(ARRAY['queued','sent','failed','delivered','read']::msg_status[], old)
+    ELSE msg_status_rank(new) > msg_status_rank(old)
   END
 $$;
 

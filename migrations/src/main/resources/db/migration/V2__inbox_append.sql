@@ -133,7 +133,7 @@ BEGIN
                    AS s(t, c, k, pid, st, ts, code, detail)
               JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = s.t AND n.c = s.c AND n.k = s.k
              ORDER BY s.t, s.c, s.pid,
-                      array_position(ARRAY['queued','sent','failed','delivered','read'], s.st) DESC) u
+                      msg_status_rank(s.st::msg_status) DESC) u
      WHERE m.tenant_id = u.t AND m.channel = u.c AND m.platform_message_id = u.pid
        AND msg_status_advances(m.status, u.st::msg_status);
   END IF;

@@ -70,11 +70,8 @@ public final class EmbeddedPostgres {
       }
       stopIfRunning();
       int port = freePort();
-      Path log = dir.resolve("postgres.log");
-      runAs.ensureWritableFile(log);
-      run(List.of(bin("pg_ctl"), "start", "-w", "-t", "60", "-D", pgdata.toString(), "-l", log.toString(),
-          "-o", serverOptions(port)),
-          "start PostgreSQL (see " + log + ")");
+      runAs.ensureWritableFile(log());
+      startServer(port);
       DatabaseUrl started = new DatabaseUrl("127.0.0.1", port, DATABASE, SUPERUSER, password, null);
       createDatabase(started);
       // for operators: psql "postgresql://switchboard:$(cat data/postgres/superuser.password)@127.0.0.1:$(cat data/postgres/port)/switchboard"
@@ -107,13 +104,21 @@ public final class EmbeddedPostgres {
   /** Starts the server again on the same port as before (for tests that take the database away). */
   public synchronized void restartOnSamePort(int port) {
     try {
-      run(List.of(bin("pg_ctl"), "start", "-w", "-t", "60", "-D", pgdata.toString(), "-l",
-          dir.resolve("postgres.log").toString(),
-          "-o", serverOptions(port)), "restart PostgreSQL");
+      startServer(port);
       url = new DatabaseUrl("127.0.0.1", port, DATABASE, SUPERUSER, password(), null);
     } catch (IOException e) {
       throw new StartupException("cannot restart PostgreSQL: " + e.getMessage(), e);
     }
+  }
+
+  private Path log() {
+    return dir.resolve("postgres.log");
+  }
+
+  /** {@code pg_ctl start} on {@code port}, waiting until the server accepts connections. */
+  private void startServer(int port) throws IOException {
+    run(List.of(bin("pg_ctl"), "start", "-w", "-t", "60", "-D", pgdata.toString(), "-l", log().toString(),
+        "-o", serverOptions(port)), "start PostgreSQL (see " + log() + ")");
   }
 
   /**
@@ -124,10 +129,6 @@ public final class EmbeddedPostgres {
   private static String serverOptions(int port) {
     return "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
         + " -c max_connections=200 -c max_wal_size=4GB -c checkpoint_timeout=15min";
-  }
-
-  public Path directory() {
-    return dir;
   }
 
   private void initdb(String password) throws IOException {
