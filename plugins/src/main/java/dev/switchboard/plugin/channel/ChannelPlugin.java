@@ -27,4 +27,9 @@ public interface ChannelPlugin {
 
   /** Builds a sender for one tenant's account. */
   ChannelSender newSender(ChannelContext context);
+
+  /** Registers webhooks with the platform, or null when this channel's webhooks are set by hand. */
+  default WebhookRegistrar webhookRegistrar() {
+    return null;
+  }
 }

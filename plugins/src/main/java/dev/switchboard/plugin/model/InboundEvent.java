@@ -7,7 +7,7 @@ import java.time.Instant;
  * Each has an idempotency key that is stable across platform retries: the gateway stores each
  * key once per tenant and channel.
  */
-public sealed interface InboundEvent permits InboundMessage, StatusUpdate, PlatformNotice {
+public sealed interface InboundEvent permits InboundMessage, StatusUpdate, PlatformNotice, ContactState, ChatMigration {
 
   /** Stable per tenant and channel across retries (e.g. the WhatsApp wamid). */
   String idempotencyKey();

@@ -28,7 +28,11 @@ import java.util.Objects;
  * @param errors           errors the platform attached (e.g. unsupported content)
  * @param extrasJson       channel-specific structured details as a JSON object text (order, referral,
  *                         system notice, thread id, …), or null
- * @param occurredAt       platform timestamp
+ * @param occurredAt       platform timestamp (for an edit: when the message was first sent)
+ * @param editedAt         null for a message as first sent; for a new version of an earlier message
+ *                         (Telegram {@code edited_message}) the time of the edit: the gateway then
+ *                         replaces the stored message {@code platformMessageId} (latest edit wins)
+ *                         instead of storing a second one, or stores it when the original was never seen
  * @param rawJson          the platform's JSON for this message
  */
 public record InboundMessage(
@@ -52,6 +56,7 @@ public record InboundMessage(
     List<PlatformError> errors,
     String extrasJson,
     Instant occurredAt,
+    Instant editedAt,
     String rawJson) implements InboundEvent {
 
   public InboundMessage {
@@ -69,6 +74,9 @@ public record InboundMessage(
 
   @Override
   public String eventType() {
+    if (editedAt != null) {
+      return "message:edit";
+    }
     return direction == Direction.INBOUND ? "message" : "message:echo";
   }
 
@@ -99,6 +107,7 @@ public record InboundMessage(
     private List<PlatformError> errors;
     private String extrasJson;
     private Instant occurredAt;
+    private Instant editedAt;
     private String rawJson;
 
     public Builder idempotencyKey(String v) { this.idempotencyKey = v; return this; }
@@ -121,12 +130,13 @@ public record InboundMessage(
     public Builder errors(List<PlatformError> v) { this.errors = v; return this; }
     public Builder extrasJson(String v) { this.extrasJson = v; return this; }
     public Builder occurredAt(Instant v) { this.occurredAt = v; return this; }
+    public Builder editedAt(Instant v) { this.editedAt = v; return this; }
     public Builder rawJson(String v) { this.rawJson = v; return this; }
 
     public InboundMessage build() {
       return new InboundMessage(idempotencyKey, accountRef, platformMessageId, chatId, contact,
           direction, author, type, text, media, location, contacts, interactive, reaction,
-          replyToMessageId, relatedMessageId, forwarded, errors, extrasJson, occurredAt, rawJson);
+          replyToMessageId, relatedMessageId, forwarded, errors, extrasJson, occurredAt, editedAt, rawJson);
     }
   }
 }

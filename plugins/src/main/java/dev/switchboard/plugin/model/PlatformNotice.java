@@ -34,7 +34,11 @@ public record PlatformNotice(String idempotencyKey, String accountRef, Kind kind
     UNDECODABLE,
     /** Addressed to a platform account that is not the tenant's configured one: not stored as a message. */
     FOREIGN_ACCOUNT,
-    /** The platform account's state changed (connected, logged out, QR code, …). */
+    /**
+     * The platform account's state changed. {@code detail} is the state: {@code open},
+     * {@code connecting}, {@code close}, {@code refused} (Evolution connection states) or {@code qr}
+     * (a new pairing QR code is waiting to be scanned). The gateway keeps the latest per account.
+     */
     ACCOUNT_STATE
   }
 
