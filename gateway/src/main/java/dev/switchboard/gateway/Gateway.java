@@ -6,6 +6,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.db.EmbeddedPostgres;
 import dev.switchboard.gateway.edge.HttpEdgeVerticle;
+import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.plugins.PluginLoader;
@@ -100,6 +101,8 @@ public final class Gateway implements AutoCloseable {
       DatabaseUrl db = database;
       Future<?> deployed = vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
           .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels)))
+          .compose(id -> vertx.deployVerticle(
+              new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval())))
           .compose(id -> vertx.deployVerticle(() -> {
             HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus);
             edges.add(edge);

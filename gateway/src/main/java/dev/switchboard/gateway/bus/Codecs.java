@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.bus;
 
+import dev.switchboard.gateway.dispatch.Dispatch;
+import dev.switchboard.gateway.housekeeping.AccountStates;
 import dev.switchboard.gateway.store.AppendRequest;
 import dev.switchboard.gateway.store.AppendResult;
 import dev.switchboard.gateway.store.AuditRecord;
@@ -11,7 +13,8 @@ import java.util.List;
 /** Registers the local codec of every record that travels on the bus. Call once per Vert.x instance. */
 public final class Codecs {
   private static final List<Class<?>> RECORDS = List.of(AppendRequest.class, AppendResult.class,
-      AuditRecord.class, Ping.class, TenantDirectory.class);
+      AuditRecord.class, Ping.class, TenantDirectory.class, Dispatch.class,
+      AccountStates.class, AccountStates.Query.class);
 
   private Codecs() {
   }

@@ -44,6 +44,12 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     }
     long bodyLimit = http.longValue("bodyLimit", DEFAULT_BODY_LIMIT, 1024, 64L * 1024 * 1024);
     String publicBaseUrl = http.string("publicBaseUrl", null);
+    String publicKey = http.key("publicBaseUrl");
+    if (env.get("PUBLIC_BASE_URL") != null && !env.get("PUBLIC_BASE_URL").isBlank()) {
+      publicBaseUrl = env.get("PUBLIC_BASE_URL");
+      publicKey = "PUBLIC_BASE_URL";
+    }
+    publicBaseUrl = publicBaseUrl(publicBaseUrl, publicKey);
     String dbUrl = r.object("database").string("url", null);
     if (env.get("DATABASE_URL") != null && !env.get("DATABASE_URL").isBlank()) {
       dbUrl = env.get("DATABASE_URL");
@@ -221,5 +227,26 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
   @Override
   public String toString() {
     return "GatewayConfig[port=" + httpPort + ", tenants=" + tenants.size() + "]";
+  }
+
+  /** An absolute http(s) URL without a trailing slash, or null. */
+  private static String publicBaseUrl(String value, String key) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String v = value.strip();
+    while (v.endsWith("/")) {
+      v = v.substring(0, v.length() - 1);
+    }
+    try {
+      java.net.URI uri = new java.net.URI(v);
+      if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+          || uri.getQuery() != null || uri.getFragment() != null) {
+        throw new ConfigError(key, "must be an absolute http(s) URL like https://gateway.example.com, got '" + value + "'");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigError(key, "must be an absolute http(s) URL like https://gateway.example.com, got '" + value + "'");
+    }
+    return v;
   }
 }

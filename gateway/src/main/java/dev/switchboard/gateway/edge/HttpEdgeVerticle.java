@@ -1,6 +1,10 @@
 package dev.switchboard.gateway.edge;
 
+import dev.switchboard.gateway.admin.AdminAuth;
+import dev.switchboard.gateway.admin.WebhookRegistrationHandler;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.housekeeping.AccountStates;
+import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.store.Ping;
@@ -11,7 +15,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -77,6 +84,13 @@ public final class HttpEdgeVerticle extends VerticleBase {
 
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
+
+    AdminAuth admin = new AdminAuth(config.adminToken());
+    WebhookRegistrationHandler registration = new WebhookRegistrationHandler(vertx, () -> directory, channels,
+        config.publicBaseUrl(), platformClient());
+    router.route("/admin/*").handler(admin::require);
+    router.post("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::register);
+    router.get("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::info);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(prometheus.scrape()));
@@ -118,19 +132,49 @@ public final class HttpEdgeVerticle extends VerticleBase {
     return ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "unmatched" : ctx.currentRoute().getPath();
   }
 
+  /** HTTP client for platform calls made from the edge (webhook registration); closed with Vert.x. */
+  private HttpClient platformClient() {
+    return vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setIdleTimeout(60),
+        new PoolOptions().setHttp1MaxSize(8));
+  }
+
+  /**
+   * Ready = database reachable and migrated, plugins loaded. The details list each channel account's
+   * reported state: in full (tenant, channel, state, since) only for the admin token, as counts
+   * otherwise (no tenant enumeration). A disconnected account does not make the gateway unready.
+   */
   private void ready(RoutingContext ctx) {
     JsonObject checks = new JsonObject()
         .put("plugins", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(channels.ids()))))
         .put("tenants", directory.tenants().size());
-    vertx.eventBus().request(Addresses.INBOX_PING, Ping.INSTANCE, new DeliveryOptions().setSendTimeout(3_000))
-        .onSuccess(v -> json(ctx, 200, new JsonObject().put("status", "ready")
-            .put("checks", checks.put("database", "up"))))
+    boolean detailed = new AdminAuth(config.adminToken()).matches(ctx.request().getHeader("Authorization"));
+    DeliveryOptions quick = new DeliveryOptions().setSendTimeout(3_000);
+    vertx.eventBus().request(Addresses.INBOX_PING, Ping.INSTANCE, quick)
+        .compose(v -> vertx.eventBus().<AccountStates>request(HousekeepingVerticle.ACCOUNT_STATES,
+            AccountStates.Query.INSTANCE, quick))
+        .onSuccess(states -> json(ctx, 200, new JsonObject().put("status", "ready")
+            .put("checks", checks.put("database", "up").put("accounts", accounts(states.body(), detailed)))))
         .onFailure(err -> {
           ctx.response().putHeader("Retry-After", "5");
           json(ctx, 503, new JsonObject()
               .put("error", new JsonObject().put("code", "not_ready").put("message", "database unreachable"))
               .put("checks", checks.put("database", "down")));
         });
+  }
+
+  private static Object accounts(AccountStates states, boolean detailed) {
+    if (!detailed) {
+      long up = states.accounts().stream().filter(AccountStates.Entry::up).count();
+      return new JsonObject().put("reporting", states.accounts().size()).put("up", up)
+          .put("down", states.accounts().size() - up);
+    }
+    JsonArray list = new JsonArray();
+    for (AccountStates.Entry e : states.accounts()) {
+      list.add(new JsonObject().put("tenant", e.tenantId()).put("channel", e.channel())
+          .put("account", e.accountRef()).put("state", e.state()).put("up", e.up())
+          .put("since", e.since() == null ? null : e.since().toString()));
+    }
+    return list;
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -92,4 +92,21 @@ public final class Metrics {
     counter("switchboard.http.errors", "HTTP error answers by route and status",
         "route", route, "status", Integer.toString(status)).increment();
   }
+
+  /** Conversations whose human takeover ended by itself (auto-resume). */
+  public void conversationsResumed(int count) {
+    Counter c = counter("switchboard.conversations.resumed",
+        "Paused conversations resumed automatically after the tenant's takeover.autoResumeAfter");
+    if (count > 0) {
+      c.increment(count);
+    }
+  }
+
+  /** Messages written by a person on the business side (the human-takeover signal), by channel. */
+  public void humanReplies(String channel, int count) {
+    if (count > 0) {
+      counter("switchboard.takeover.signals", "Business-side human messages stored (each pauses the bot on its conversation)",
+          "channel", channel).increment(count);
+    }
+  }
 }

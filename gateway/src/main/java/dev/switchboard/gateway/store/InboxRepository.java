@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.store;
 
+import dev.switchboard.plugin.model.ChatMigration;
+import dev.switchboard.plugin.model.ContactState;
 import dev.switchboard.plugin.model.Direction;
 import dev.switchboard.plugin.model.InboundEvent;
 import dev.switchboard.plugin.model.InboundMessage;
@@ -18,9 +20,11 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -32,10 +36,11 @@ import java.util.TreeMap;
  */
 public final class InboxRepository {
 
-  static final String APPEND = "SELECT new_tenant, new_channel, new_key FROM inbox_append("
-      + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-      + "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
-      + "$31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41)";
+  private static final int ARGUMENTS = 10 + 24 + 8 + 9;
+
+  static final String APPEND = "SELECT new_tenant, new_channel, new_key, conversation_id, dispatch FROM inbox_append("
+      + java.util.stream.IntStream.rangeClosed(1, ARGUMENTS).mapToObj(i -> "$" + i)
+          .collect(java.util.stream.Collectors.joining(", ")) + ")";
 
   static final String INSERT_AUDIT = """
       INSERT INTO inbound_events (tenant_id, channel, idem_key, event_type, outcome, received_at,
@@ -51,20 +56,32 @@ public final class InboxRepository {
   }
 
   /**
-   * Writes the batch (one statement: atomic) and returns the keys (see {@link RecentKeys#key}) that
-   * were new. Everything else was already stored.
+   * What a batch wrote.
+   *
+   * @param newKeys  the keys (see {@link RecentKeys#key}) that were new; everything else was already stored
+   * @param dispatch key → conversation id of the new inbound messages to hand to the tenant's plugins
+   *                 (not those held back by a paused conversation)
    */
-  public Future<Set<String>> append(SqlClient client, List<Item> items) {
+  public record Written(Set<String> newKeys, Map<String, Long> dispatch) {
+  }
+
+  /** Writes the batch (one statement: atomic). */
+  public Future<Written> append(SqlClient client, List<Item> items) {
     TreeMap<String, Item> unique = new TreeMap<>();
     for (Item item : items) {
       unique.putIfAbsent(item.key(), item); // one copy of each key per batch
     }
     return client.preparedQuery(APPEND).execute(arguments(unique.values())).map(rows -> {
       Set<String> keys = new HashSet<>();
+      Map<String, Long> dispatch = new HashMap<>();
       for (Row row : rows) {
-        keys.add(RecentKeys.key(row.getString(0), row.getString(1), row.getString(2)));
+        String key = RecentKeys.key(row.getString(0), row.getString(1), row.getString(2));
+        keys.add(key);
+        if (Boolean.TRUE.equals(row.getBoolean(4))) {
+          dispatch.put(key, row.getLong(3));
+        }
       }
-      return keys;
+      return new Written(keys, dispatch);
     });
   }
 
@@ -75,11 +92,15 @@ public final class InboxRepository {
         .mapEmpty();
   }
 
-  /** The 41 column arrays of {@code inbox_append}: every event, then the messages, then the receipts. */
+  /**
+   * The column arrays of {@code inbox_append}: every event, then the messages, the receipts and the
+   * state changes.
+   */
   private static Tuple arguments(java.util.Collection<Item> items) {
     Columns events = new Columns(10, items.size());
     List<Item> messages = new ArrayList<>();
     List<Item> receipts = new ArrayList<>();
+    Columns x = new Columns(9, 0);
     for (Item item : items) {
       InboundEvent e = item.event();
       String outcome = "accepted";
@@ -100,11 +121,26 @@ public final class InboxRepository {
         receipts.add(item);
       } else if (e instanceof InboundMessage) {
         messages.add(item);
+      } else if (e instanceof ContactState cs) {
+        payload = e.rawJson();
+        x.add(item.tenant(), item.channel(), text(e.idempotencyKey()), cs.blocked() ? "blocked" : "unblocked",
+            text(cs.contact().platformUserId()), text(cs.contact().displayName()), text(cs.contact().username()),
+            utc(e.occurredAt()), null);
+      } else if (e instanceof ChatMigration cm) {
+        payload = e.rawJson();
+        detail = cm.fromChatId() + " -> " + cm.toChatId();
+        x.add(item.tenant(), item.channel(), text(e.idempotencyKey()), "migrate", text(cm.fromChatId()),
+            text(cm.toChatId()), null, utc(e.occurredAt()), null);
+      }
+      if (e instanceof PlatformNotice notice && notice.kind() == PlatformNotice.Kind.ACCOUNT_STATE
+          && notice.detail() != null) {
+        x.add(item.tenant(), item.channel(), text(e.idempotencyKey()), "account_state", text(e.accountRef()),
+            text(notice.detail()), null, utc(e.occurredAt()), Sanitize.json(notice.rawJson()));
       }
       events.add(item.tenant(), item.channel(), text(e.idempotencyKey()), e.eventType(), outcome,
           text(e.accountRef()), utc(e.occurredAt()), utc(item.receivedAt()), text(detail), Sanitize.json(payload));
     }
-    Columns m = new Columns(23, messages.size());
+    Columns m = new Columns(24, messages.size());
     for (Item item : messages) {
       InboundMessage msg = (InboundMessage) item.event();
       boolean inbound = msg.direction() == Direction.INBOUND;
@@ -117,7 +153,7 @@ public final class InboxRepository {
           (inbound ? MessageStatus.DELIVERED : MessageStatus.SENT).label(), text(msg.text()),
           Sanitize.json(MessageContent.toJson(msg)), text(msg.replyToMessageId()), text(msg.relatedMessageId()),
           msg.forwarded(), msg.errors().isEmpty() ? null : Sanitize.json(errorsJson(msg.errors()).encode()),
-          utc(msg.occurredAt()), utc(item.receivedAt()), Sanitize.json(msg.rawJson()));
+          utc(msg.occurredAt()), utc(item.receivedAt()), Sanitize.json(msg.rawJson()), utc(msg.editedAt()));
     }
     Columns s = new Columns(8, receipts.size());
     for (Item item : receipts) {
@@ -127,17 +163,20 @@ public final class InboxRepository {
           st.status().label(), utc(st.occurredAt()), error == null ? null : text(error.code()),
           error == null ? null : text(firstNonNull(error.details(), error.message(), error.title())));
     }
-    Object[] all = new Object[41];
+    Object[] all = new Object[ARGUMENTS];
     events.copyInto(all, 0, new Class<?>[] {String.class, String.class, String.class, String.class,
         String.class, String.class, OffsetDateTime.class, OffsetDateTime.class, String.class, String.class});
-    Class<?>[] mTypes = new Class<?>[23];
+    Class<?>[] mTypes = new Class<?>[24];
     java.util.Arrays.fill(mTypes, String.class);
     mTypes[18] = Integer.class;
     mTypes[20] = OffsetDateTime.class;
     mTypes[21] = OffsetDateTime.class;
+    mTypes[23] = OffsetDateTime.class;
     m.copyInto(all, 10, mTypes);
-    s.copyInto(all, 33, new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
+    s.copyInto(all, 34, new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
         OffsetDateTime.class, String.class, String.class});
+    x.copyInto(all, 42, new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
+        String.class, String.class, OffsetDateTime.class, String.class});
     return Tuple.from(all);
   }
 

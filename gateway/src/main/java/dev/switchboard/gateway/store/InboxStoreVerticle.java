@@ -2,10 +2,13 @@ package dev.switchboard.gateway.store;
 
 import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.db.DatabaseUrl;
+import dev.switchboard.gateway.dispatch.Dispatch;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.plugin.bus.Addresses;
 import dev.switchboard.plugin.bus.FailureCodes;
+import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.InboundEvent;
+import dev.switchboard.plugin.model.InboundMessage;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -162,9 +165,9 @@ public final class InboxStoreVerticle extends VerticleBase {
     long start = System.nanoTime();
     return repository.append(pool, items)
         .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .map(newKeys -> {
+        .map(written -> {
           metrics.commit(System.nanoTime() - start);
-          answer(batch, newKeys);
+          answer(batch, written);
           return (Void) null;
         })
         .recover(err -> {
@@ -182,23 +185,34 @@ public final class InboxStoreVerticle extends VerticleBase {
         });
   }
 
-  private void answer(List<Pending> batch, Set<String> newKeys) {
+  private void answer(List<Pending> batch, InboxRepository.Written written) {
+    Set<String> newKeys = written.newKeys();
     Map<String, Integer> storedByType = new HashMap<>();
     for (Pending p : batch) {
       AppendRequest r = p.request();
       int stored = 0;
       int duplicates = 0;
+      int humans = 0;
       for (InboundEvent e : r.events()) {
         String key = RecentKeys.key(r.tenantId(), r.channel(), e.idempotencyKey());
         if (newKeys.remove(key)) {
           stored++;
           storedByType.merge(r.channel() + '\u0000' + e.eventType(), 1, Integer::sum);
+          if (e instanceof InboundMessage m && m.author() == Author.BUSINESS_HUMAN) {
+            humans++;
+          }
+          Long conversation = written.dispatch().get(key);
+          if (conversation != null && e instanceof InboundMessage message) {
+            vertx.eventBus().publish(Addresses.DISPATCH,
+                new Dispatch(r.tenantId(), r.channel(), conversation, message));
+          }
         } else {
           duplicates++;
         }
         recent.add(key);
       }
       metrics.duplicates(r.channel(), duplicates);
+      metrics.humanReplies(r.channel(), humans);
       p.message().reply(new AppendResult(stored, duplicates));
     }
     storedByType.forEach((k, count) -> {

@@ -12,6 +12,11 @@ public final class Addresses {
   public static final String INBOX_AUDIT = "sb.inbox.audit";
   /** Inbox store: is the database reachable? */
   public static final String INBOX_PING = "sb.inbox.ping";
+  /**
+   * Published once per new inbound message that is to be handed to its tenant's plugins (a message
+   * stored while its conversation is paused is not): the dispatcher's input.
+   */
+  public static final String DISPATCH = "sb.dispatch";
   /** Published when the tenant directory changed (config reload, admin API). */
   public static final String EVT_TENANTS_CHANGED = "sb.evt.tenants.changed";
   /** Tenant directory: request the current snapshot. */

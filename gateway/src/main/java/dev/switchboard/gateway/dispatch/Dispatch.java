@@ -1,0 +1,16 @@
+package dev.switchboard.gateway.dispatch;
+
+import dev.switchboard.plugin.model.InboundMessage;
+
+/**
+ * A new inbound message, durably stored, to be handed to its tenant's message plugins. Published on
+ * {@link dev.switchboard.plugin.bus.Addresses#DISPATCH} by the inbox store after the commit; never
+ * for a message of a paused conversation (human takeover).
+ *
+ * @param tenantId       the tenant
+ * @param channel        the channel id
+ * @param conversationId the stored conversation
+ * @param message        the message as decoded
+ */
+public record Dispatch(String tenantId, String channel, long conversationId, InboundMessage message) {
+}

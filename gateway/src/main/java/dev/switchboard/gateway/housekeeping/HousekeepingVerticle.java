@@ -1,0 +1,135 @@
+package dev.switchboard.gateway.housekeeping;
+
+import dev.switchboard.gateway.db.DatabaseUrl;
+import dev.switchboard.gateway.metrics.Metrics;
+import dev.switchboard.plugin.bus.FailureCodes;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Periodic upkeep of conversation and account state, off the hot path:
+ * <ul>
+ *   <li>lifts human-takeover pauses once the tenant's {@code takeover.autoResumeAfter} has passed
+ *       without a human message ({@code resume_takeovers()});</li>
+ *   <li>drops receipts that waited over {@link #PENDING_RECEIPT_TTL} for a message that never came;</li>
+ *   <li>publishes the paused-conversation count and each account's connection state as gauges, and
+ *       answers {@link AccountStates.Query} (for {@code /ready}).</li>
+ * </ul>
+ */
+public final class HousekeepingVerticle extends VerticleBase {
+  /** Bus address of {@link AccountStates.Query}. */
+  public static final String ACCOUNT_STATES = "sb.housekeeping.accounts";
+  static final Duration PENDING_RECEIPT_TTL = Duration.ofHours(24);
+  private static final Logger LOG = LoggerFactory.getLogger(HousekeepingVerticle.class);
+
+  private static final String SELECT_STATES = """
+      SELECT tenant_id, channel, account_ref, state, state_at FROM channel_accounts
+       WHERE state IS NOT NULL ORDER BY tenant_id, channel""";
+
+  private final DatabaseUrl database;
+  private final Metrics metrics;
+  private final Duration interval;
+  private final Map<String, Double> accountUp = new ConcurrentHashMap<>();
+  private volatile double paused;
+  private Pool pool;
+  private long timer = -1;
+  private boolean running;
+
+  public HousekeepingVerticle(DatabaseUrl database, Metrics metrics, Duration interval) {
+    this.database = database;
+    this.metrics = metrics;
+    this.interval = interval;
+  }
+
+  /** The sweep interval: {@code -Dswitchboard.housekeeping.intervalMillis} (default 15 s). */
+  public static Duration defaultInterval() {
+    return Duration.ofMillis(Long.getLong("switchboard.housekeeping.intervalMillis", 15_000L));
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(2).setName("housekeeping"))
+        .connectingTo(database.connectOptions())
+        .using(vertx)
+        .build();
+    Gauge.builder("switchboard.conversations.paused", this, v -> v.paused)
+        .description("Conversations paused (human takeover or by hand)").register(metrics.registry());
+    timer = vertx.setPeriodic(interval.toMillis(), id -> sweep());
+    return vertx.eventBus().<AccountStates.Query>localConsumer(ACCOUNT_STATES, this::onQuery).completion()
+        .onSuccess(v -> sweep());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private void sweep() {
+    if (running) {
+      return; // the previous sweep is still at work (slow database): skip a beat
+    }
+    running = true;
+    pool.query("SELECT resume_takeovers()").execute()
+        .map(rows -> rows.iterator().next().getInteger(0))
+        .onSuccess(resumed -> metrics.conversationsResumed(resumed))
+        .compose(v -> pool.preparedQuery(
+                "DELETE FROM pending_receipts WHERE received_at < now() - make_interval(secs => $1)")
+            .execute(io.vertx.sqlclient.Tuple.of((double) PENDING_RECEIPT_TTL.toSeconds())))
+        .compose(v -> pool.query("SELECT count(*) FROM conversations WHERE status = 'paused'").execute())
+        .map(rows -> paused = rows.iterator().next().getLong(0))
+        .compose(v -> states())
+        .onSuccess(this::publishGauges)
+        .onFailure(err -> LOG.atWarn().log("housekeeping sweep failed, retrying next time: {}", err.toString()))
+        .onComplete(ar -> running = false);
+  }
+
+  private Future<AccountStates> states() {
+    return pool.query(SELECT_STATES).execute()
+        .timeout(3, TimeUnit.SECONDS)
+        .map(rows -> {
+          List<AccountStates.Entry> entries = new ArrayList<>();
+          for (Row row : rows) {
+            entries.add(new AccountStates.Entry(row.getString(0), row.getString(1), row.getString(2),
+                row.getString(3), row.getOffsetDateTime(4) == null ? null : row.getOffsetDateTime(4).toInstant()));
+          }
+          return new AccountStates(entries);
+        });
+  }
+
+  private void publishGauges(AccountStates states) {
+    for (AccountStates.Entry e : states.accounts()) {
+      String key = e.tenantId() + '\u0000' + e.channel();
+      if (accountUp.put(key, e.up() ? 1.0 : 0.0) == null) {
+        Gauge.builder("switchboard.channel.account.up", accountUp, m -> m.getOrDefault(key, Double.NaN))
+            .description("1 when the platform account reports itself connected (Evolution state open), else 0")
+            .tags("tenant", e.tenantId(), "channel", e.channel())
+            .register(metrics.registry());
+      }
+    }
+  }
+
+  private void onQuery(Message<AccountStates.Query> message) {
+    states()
+        .onSuccess(s -> {
+          publishGauges(s);
+          message.reply(s);
+        })
+        .onFailure(err -> message.fail(FailureCodes.STORAGE_UNAVAILABLE, "database unreachable"));
+  }
+}
