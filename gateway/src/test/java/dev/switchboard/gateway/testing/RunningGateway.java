@@ -49,6 +49,23 @@ public final class RunningGateway implements AutoCloseable {
     return new RunningGateway(Gateway.start(null, config, env), tenant);
   }
 
+  /**
+   * A gateway with one tenant as given; {@code topLevel} entries (e.g. {@code admin},
+   * {@code http.publicBaseUrl}) are merged into the config.
+   */
+  public static RunningGateway start(JsonObject tenantConfig, JsonObject topLevel) {
+    JsonObject http = new JsonObject().put("port", freePort());
+    JsonObject config = new JsonObject()
+        .put("database", new JsonObject().put("url", TestDatabase.url().withCredentials()))
+        .put("dataDir", Path.of("target", "gateway-data").toString())
+        .put("tenants", new JsonArray().add(tenantConfig));
+    topLevel.forEach(e -> config.put(e.getKey(), e.getValue()));
+    config.put("http", http.mergeIn(config.getJsonObject("http", new JsonObject())));
+    Map<String, String> env = new HashMap<>();
+    env.put("SWITCHBOARD_MASTER_KEY", "test-master-key-0123456789");
+    return new RunningGateway(Gateway.start(null, config, env), tenantConfig.getString("id"));
+  }
+
   public static JsonObject tenantConfig(String tenant, int perSecond, int burst) {
     return new JsonObject()
         .put("id", tenant)
@@ -92,6 +109,27 @@ public final class RunningGateway implements AutoCloseable {
     }
     if (signature != null) {
       b.header("X-Hub-Signature-256", signature);
+    }
+    return send(b.build());
+  }
+
+  /** POSTs a JSON body with the given extra headers (name, value, name, value…). */
+  public HttpResponse<String> postJson(String path, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b.build());
+  }
+
+  /** GET with the given extra headers (name, value, …). */
+  public HttpResponse<String> get(String pathAndQuery, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
     }
     return send(b.build());
   }

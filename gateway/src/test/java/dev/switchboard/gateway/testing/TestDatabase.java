@@ -61,6 +61,27 @@ public final class TestDatabase {
     }
   }
 
+  /** Runs a query returning one row; its columns as text (null when there is no row). */
+  public static java.util.List<String> row(String sql, Object... params) {
+    try (Connection c = connect(); var st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      try (var rs = st.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          values.add(rs.getString(i));
+        }
+        return values;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;

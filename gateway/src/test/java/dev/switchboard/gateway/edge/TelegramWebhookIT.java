@@ -1,0 +1,259 @@
+package dev.switchboard.gateway.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.gateway.testing.FakePlatform;
+import dev.switchboard.gateway.testing.RunningGateway;
+import dev.switchboard.gateway.testing.Telegram;
+import dev.switchboard.gateway.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Telegram updates through the real gateway into the real database, and webhook registration. */
+class TelegramWebhookIT {
+  private static final String TENANT = "tg-webhook-it";
+  private static final String BOT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";
+  private static final String SECRET = "tg-secret_0123456789";
+  private static final String ADMIN = "admin-token-0123456789";
+  private static final String PATH = "/webhooks/telegram/" + TENANT;
+  private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() % 1_000_000_000L * 10);
+  private static FakePlatform botApi;
+  private static RunningGateway gw;
+
+  @BeforeAll
+  static void start() {
+    botApi = new FakePlatform();
+    JsonObject tenant = new JsonObject().put("id", TENANT).put("name", "Telegram IT")
+        .put("apiKeys", new JsonArray().add("key-" + TENANT + "-0123456789abcdef"))
+        .put("channels", new JsonObject().put("telegram", new JsonObject()
+            .put("botToken", BOT_TOKEN).put("secretToken", SECRET).put("apiBaseUrl", botApi.baseUrl())));
+    gw = RunningGateway.start(tenant, new JsonObject()
+        .put("admin", new JsonObject().put("token", ADMIN))
+        .put("http", new JsonObject().put("publicBaseUrl", "https://gw.example.com/")));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (gw != null) {
+      gw.close();
+    }
+    if (botApi != null) {
+      botApi.close();
+    }
+  }
+
+  private static long next() {
+    return IDS.incrementAndGet();
+  }
+
+  private static HttpResponse<String> post(String body) {
+    return gw.postJson(PATH, body, "X-Telegram-Bot-Api-Secret-Token", SECRET);
+  }
+
+  private static List<String> message(String pid, String columns) {
+    return TestDatabase.row("SELECT " + columns + " FROM messages m WHERE m.tenant_id = ? AND m.platform_message_id = ?",
+        TENANT, pid);
+  }
+
+  private static long count(String pid) {
+    return TestDatabase.number("SELECT count(*) FROM messages WHERE tenant_id = ? AND platform_message_id = ?", TENANT, pid);
+  }
+
+  @Test
+  void textUpdateIsStoredOnceKeyedByBotAndUpdateIdAndARetryIsADuplicate() {
+    long update = next();
+    long chat = 7_000_000_000L + next(); // ids beyond 32 bits survive
+    String body = Telegram.update(update, "message", Telegram.textMessage(chat, 1365, 1_441_645_532L, "/start"));
+
+    HttpResponse<String> first = post(body);
+    HttpResponse<String> retry = post(body);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(retry.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(retry.body()).getInteger("duplicates")).isEqualTo(1);
+    String pid = chat + ":1365";
+    assertThat(count(pid)).isEqualTo(1);
+    assertThat(message(pid, "m.type::text, m.direction::text, m.text, m.account_ref, extract(epoch FROM m.platform_ts)::bigint"))
+        .containsExactly("text", "inbound", "/start", "123456", "1441645532");
+    assertThat(TestDatabase.row("""
+        SELECT c.chat_id, k.platform_user_id, k.username FROM messages m
+          JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = m.contact_id
+         WHERE m.tenant_id = ? AND m.platform_message_id = ?""", TENANT, pid))
+        .containsExactly(Long.toString(chat), Long.toString(chat), "Test");
+    assertThat(TestDatabase.number("SELECT count(*) FROM inbound_events WHERE tenant_id = ? AND idem_key = ?",
+        TENANT, "123456:" + update)).isEqualTo(1);
+  }
+
+  @Test
+  void wrongOrMissingSecretTokenIs401AndStoresNothing() {
+    long update = next();
+    String body = Telegram.update(update, "message", Telegram.textMessage(5_550_001L, 1, 1_441_645_532L, "hi"));
+
+    HttpResponse<String> wrong = gw.postJson(PATH, body, "X-Telegram-Bot-Api-Secret-Token", SECRET + "x");
+    HttpResponse<String> missing = gw.postJson(PATH, body);
+
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(new JsonObject(wrong.body()).getJsonObject("error").getString("code")).isNotBlank();
+    assertThat(TestDatabase.number("SELECT count(*) FROM inbound_events WHERE tenant_id = ? AND idem_key = ?",
+        TENANT, "123456:" + update)).isZero();
+  }
+
+  @Test
+  void unknownUpdateKindIsAcknowledgedAndRecorded() {
+    long update = next();
+    HttpResponse<String> r = post(Telegram.update(update, "chat_boost_of_the_future",
+        new JsonObject().put("chat", Telegram.group(-100_123L, "x", "channel"))));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(TestDatabase.row("SELECT outcome, detail FROM inbound_events WHERE tenant_id = ? AND idem_key = ?",
+        TENANT, "123456:" + update)).containsExactly("ignored", "chat_boost_of_the_future");
+  }
+
+  @Test
+  void malformedJsonWithTheRightSecretIs400() {
+    HttpResponse<String> r = post("{\"update_id\": 12, \"message\": ");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("malformed_payload");
+  }
+
+  @Test
+  void anEditReplacesTheStoredMessageAndTheLatestEditWinsInAnyOrder() {
+    long chat = 5_550_000L + next();
+    String pid = chat + ":77";
+    assertThat(post(Telegram.update(next(), "message", Telegram.textMessage(chat, 77, 1_700_000_000L, "helo")))
+        .statusCode()).isEqualTo(200);
+    long later = next();
+    long earlier = next();
+    assertThat(post(Telegram.editedText(later, chat, 77, 1_700_000_000L, 1_700_000_120L, "hello, second edit"))
+        .statusCode()).isEqualTo(200);
+    assertThat(post(Telegram.editedText(earlier, chat, 77, 1_700_000_000L, 1_700_000_060L, "hello"))
+        .statusCode()).isEqualTo(200);
+
+    assertThat(count(pid)).isEqualTo(1);
+    assertThat(message(pid, "m.text, extract(epoch FROM m.edited_at)::bigint"))
+        .containsExactly("hello, second edit", "1700000120");
+  }
+
+  @Test
+  void anEditOfAMessageNeverSeenIsStoredAsThatMessage() {
+    long chat = 5_560_000L + next();
+    assertThat(post(Telegram.editedText(next(), chat, 9, 1_700_000_000L, 1_700_000_100L, "only the edit came"))
+        .statusCode()).isEqualTo(200);
+    assertThat(message(chat + ":9", "m.text, m.type::text")).containsExactly("only the edit came", "text");
+  }
+
+  @Test
+  void callbackQueryIsAnInteractiveReplyTiedToItsMessage() {
+    long chat = 5_570_000L + next();
+    assertThat(post(Telegram.callbackQuery(next(), chat, 42, "order:confirm", "Confirm order")).statusCode())
+        .isEqualTo(200);
+
+    assertThat(message("cbq:4382bfdwdsb323b2d9", "m.type::text, m.reply_to_platform_id, m.content->'interactive'->>'id'"))
+        .containsExactly("interactive", chat + ":42", "order:confirm");
+  }
+
+  @Test
+  void blockingAndUnblockingTheBotFlagsTheContact() {
+    long user = 5_580_000L + next();
+    assertThat(post(Telegram.myChatMember(next(), user, 1_700_000_000L, "member", "kicked")).statusCode()).isEqualTo(200);
+    assertThat(TestDatabase.row("SELECT blocked::text FROM contacts WHERE tenant_id = ? AND channel = 'telegram' "
+        + "AND platform_user_id = ?", TENANT, Long.toString(user))).containsExactly("true");
+
+    // an older event arriving late changes nothing; a newer unblock does
+    assertThat(post(Telegram.myChatMember(next(), user, 1_699_999_000L, "kicked", "member")).statusCode()).isEqualTo(200);
+    assertThat(TestDatabase.row("SELECT blocked::text FROM contacts WHERE tenant_id = ? AND channel = 'telegram' "
+        + "AND platform_user_id = ?", TENANT, Long.toString(user))).containsExactly("true");
+    assertThat(post(Telegram.myChatMember(next(), user, 1_700_000_500L, "kicked", "member")).statusCode()).isEqualTo(200);
+    assertThat(TestDatabase.row("SELECT blocked::text FROM contacts WHERE tenant_id = ? AND channel = 'telegram' "
+        + "AND platform_user_id = ?", TENANT, Long.toString(user))).containsExactly("false");
+    assertThat(TestDatabase.number("SELECT count(*) FROM messages WHERE tenant_id = ? AND contact_id = "
+        + "(SELECT id FROM contacts WHERE tenant_id = ? AND channel = 'telegram' AND platform_user_id = ?)",
+        TENANT, TENANT, Long.toString(user))).as("a block is not a message").isZero();
+  }
+
+  @Test
+  void groupMigrationMovesTheConversationToTheSupergroupId() {
+    long group = -(4_000_000L + next());
+    long supergroup = -1_001_000_000_000L - next();
+    long user = 5_590_000L + next();
+    assertThat(post(Telegram.update(next(), "message",
+        Telegram.groupMessage(group, "group", user, 10, 1_700_000_000L, "hello group"))).statusCode()).isEqualTo(200);
+    long conversation = TestDatabase.number("SELECT id FROM conversations WHERE tenant_id = ? AND chat_id = ?",
+        TENANT, Long.toString(group));
+    assertThat(conversation).isPositive();
+
+    assertThat(post(Telegram.migrateTo(next(), group, user, 11, 1_700_000_100L, supergroup)).statusCode()).isEqualTo(200);
+    assertThat(post(Telegram.update(next(), "message",
+        Telegram.groupMessage(supergroup, "supergroup", user, 1, 1_700_000_200L, "hello supergroup"))).statusCode())
+        .isEqualTo(200);
+
+    assertThat(TestDatabase.row("SELECT chat_id, status::text FROM conversations WHERE id = ?", conversation))
+        .containsExactly(Long.toString(supergroup), "active");
+    assertThat(message(supergroup + ":1", "m.conversation_id::text")).containsExactly(Long.toString(conversation));
+    assertThat(message(group + ":10", "m.conversation_id::text")).containsExactly(Long.toString(conversation));
+  }
+
+  @Test
+  void albumPartsAreEachStoredOnOneConversation() {
+    long chat = 5_600_000L + next();
+    for (int i = 0; i < 3; i++) {
+      assertThat(post(Telegram.albumPhoto(next(), chat, 200 + i, 1_700_000_000L, "13412345678901234", "AgACAgIAAx" + i))
+          .statusCode()).isEqualTo(200);
+    }
+    assertThat(TestDatabase.number("SELECT count(DISTINCT conversation_id) FROM messages WHERE tenant_id = ? "
+        + "AND platform_message_id IN (?, ?, ?)", TENANT, chat + ":200", chat + ":201", chat + ":202")).isEqualTo(1);
+    assertThat(message(chat + ":201", "m.type::text, m.content->'media'->>'id'")).containsExactly("image", "AgACAgIAAx1-2");
+  }
+
+  @Test
+  void adminRegistersTheWebhookWithSecretTokenAndShowsWebhookInfo() {
+    botApi.on("/bot" + BOT_TOKEN + "/setWebhook", call -> new FakePlatform.Answer(200,
+        new JsonObject().put("ok", true).put("result", true).put("description", "Webhook was set")));
+    botApi.on("/bot" + BOT_TOKEN + "/getWebhookInfo", call -> new FakePlatform.Answer(200,
+        new JsonObject().put("ok", true).put("result", new JsonObject()
+            .put("url", "https://gw.example.com/webhooks/telegram/" + TENANT)
+            .put("has_custom_certificate", false).put("pending_update_count", 3)
+            .put("last_error_date", 1_700_000_000L)
+            .put("last_error_message", "Wrong response from the webhook: 503 Service Unavailable")
+            .put("max_connections", 40))));
+    String path = "/admin/tenants/" + TENANT + "/channels/telegram/webhook";
+
+    HttpResponse<String> unauthorized = gw.postJson(path, "{}");
+    HttpResponse<String> set = gw.postJson(path, "{}", "Authorization", "Bearer " + ADMIN);
+    HttpResponse<String> info = gw.get(path, "Authorization", "Bearer " + ADMIN);
+
+    assertThat(unauthorized.statusCode()).isEqualTo(401);
+    assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+    FakePlatform.Call call = botApi.calls().stream().filter(c -> c.path().endsWith("/setWebhook")).findFirst().orElseThrow();
+    JsonObject sent = call.json();
+    assertThat(sent.getString("url")).isEqualTo("https://gw.example.com/webhooks/telegram/" + TENANT);
+    assertThat(sent.getString("secret_token")).isEqualTo(SECRET);
+    assertThat(sent.getJsonArray("allowed_updates").getList())
+        .contains("message", "edited_message", "callback_query", "message_reaction", "my_chat_member", "chat_member");
+    assertThat(sent.getInteger("max_connections")).isBetween(1, 100);
+    assertThat(set.body()).doesNotContain(BOT_TOKEN).doesNotContain(SECRET);
+
+    assertThat(info.statusCode()).isEqualTo(200);
+    JsonObject shown = new JsonObject(info.body());
+    assertThat(shown.getInteger("pendingUpdateCount")).isEqualTo(3);
+    assertThat(shown.getString("lastErrorMessage")).contains("503");
+  }
+
+  @Test
+  void webhookRegistrationRefusedByTelegramIs502WithItsDescription() {
+    String other = "/admin/tenants/" + TENANT + "/channels/telegram/webhook";
+    botApi.on("/bot" + BOT_TOKEN + "/setWebhook", call -> new FakePlatform.Answer(400,
+        new JsonObject().put("ok", false).put("error_code", 400)
+            .put("description", "Bad Request: bad webhook: HTTPS URL must be provided for webhook")));
+    HttpResponse<String> r = gw.postJson(other, "{}", "Authorization", "Bearer " + ADMIN);
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.body()).contains("HTTPS URL must be provided");
+  }
+}
