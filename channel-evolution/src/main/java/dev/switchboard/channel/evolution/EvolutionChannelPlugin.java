@@ -5,6 +5,7 @@ import dev.switchboard.plugin.channel.ChannelContext;
 import dev.switchboard.plugin.channel.ChannelPlugin;
 import dev.switchboard.plugin.channel.ChannelSender;
 import dev.switchboard.plugin.channel.DecodeResult;
+import dev.switchboard.plugin.channel.WebhookRegistrar;
 import dev.switchboard.plugin.channel.WebhookRequest;
 import dev.switchboard.plugin.model.ChannelId;
 import dev.switchboard.plugin.spi.ConfigField;
@@ -49,5 +50,11 @@ public final class EvolutionChannelPlugin implements ChannelPlugin {
   @Override
   public ChannelSender newSender(ChannelContext context) {
     return new EvolutionSender(context);
+  }
+
+  /** {@code POST /webhook/set/{instance}} with our URL and the five events we handle; {@code GET /webhook/find}. */
+  @Override
+  public WebhookRegistrar webhookRegistrar() {
+    return new EvolutionWebhookRegistrar();
   }
 }
