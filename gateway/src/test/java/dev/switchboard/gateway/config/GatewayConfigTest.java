@@ -326,7 +326,7 @@ class GatewayConfigTest {
           """, Map.of("PUBLIC_HOST", "sb.example", "KEY_A", "key-a-0123456789abcd", "TG", "1:tok"));
 
       assertThat(c.httpPort()).isEqualTo(8181);
-      assertThat(c.publicBaseUrl()).isEqualTo("https://sb.example/");
+      assertThat(c.publicBaseUrl()).as("without the trailing slash").isEqualTo("https://sb.example");
       assertThat(c.dataDir()).isEqualTo("/var/lib/switchboard");
       TenantConfig t = c.tenants().get(0);
       assertThat(t.id()).isEqualTo("acme");
@@ -334,6 +334,15 @@ class GatewayConfigTest {
       assertThat(t.autoResumeAfter()).isEqualTo(Duration.ofMinutes(30));
       assertThat(t.channels().get("telegram")).containsEntry("botToken", "1:tok")
           .containsEntry("apiBaseUrl", "https://api.telegram.org");
+    }
+
+    @Test
+    void publicBaseUrlMustBeAnAbsoluteHttpUrl() {
+      failsNaming("http: { publicBaseUrl: 'gw.example.com' }", Map.of(), "http.publicBaseUrl");
+      failsNaming("http: { publicBaseUrl: 'ftp://gw.example.com' }", Map.of(), "http.publicBaseUrl");
+      failsNaming("http: {}", Map.of("PUBLIC_BASE_URL", "https://gw.example.com/x?y=1"), "PUBLIC_BASE_URL");
+      assertThat(load("http: { publicBaseUrl: 'http://a' }", Map.of("PUBLIC_BASE_URL", "https://gw.example.com/sb/"))
+          .publicBaseUrl()).isEqualTo("https://gw.example.com/sb");
     }
 
     @Test
