@@ -25,6 +25,7 @@ CREATE TABLE pending_receipts (
   received_at         timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, channel, platform_message_id, status)
 );
+CREATE INDEX pending_receipts_received ON pending_receipts (received_at);
 
 -- paused conversations are few; the auto-resume sweep finds them without scanning the rest
 CREATE INDEX conversations_paused ON conversations (last_human_at) WHERE status = 'paused';
@@ -186,7 +187,7 @@ BEGIN
                                  AND v.status <> 'closed'
         LEFT JOIN tenants tn ON tn.id = b.t
        WHERE b.ord = ANY (fresh_m)
-       ORDER BY b.t, b.c, b.pid, b.ed DESC NULLS LAST
+       ORDER BY b.t, b.c, b.pid, b.ed DESC NULLS LAST, b.ord DESC
       ON CONFLICT (tenant_id, channel, platform_message_id) DO UPDATE
          SET text = EXCLUDED.text, content = EXCLUDED.content, type = EXCLUDED.type,
              edited_at = EXCLUDED.edited_at, raw = EXCLUDED.raw
@@ -306,14 +307,17 @@ BEGIN
     END IF;
   END IF;
 
+  -- one dispatch per stored message, even when several new events of the batch carry its id
+  -- (a message and its edit): the first version is the one handed on
   RETURN QUERY
     SELECT n.t, n.c, n.k, d.conv, COALESCE(d.go, false)
       FROM unnest(n_tenant, n_channel, n_key) AS n(t, c, k)
-      LEFT JOIN (SELECT b.t, b.c, b.k, i.conv, i.go
-                   FROM unnest(m_tenant, m_channel, m_key, m_pid, m_edited) AS b(t, c, k, pid, ed)
+      LEFT JOIN (SELECT DISTINCT ON (b.t, b.c, b.pid) b.t, b.c, b.k, i.conv, i.go
+                   FROM unnest(m_tenant, m_channel, m_key, m_pid, m_edited) WITH ORDINALITY AS b(t, c, k, pid, ed, ord)
                    JOIN unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch) AS i(t, c, pid, conv, go)
                      ON i.t = b.t AND i.c = b.c AND i.pid = b.pid
-                  WHERE b.ed IS NULL) d
+                   JOIN unnest(n_tenant, n_channel, n_key) AS nn(t, c, k) ON nn.t = b.t AND nn.c = b.c AND nn.k = b.k
+                  ORDER BY b.t, b.c, b.pid, b.ed NULLS FIRST, b.ord) d
         ON d.t = n.t AND d.c = n.c AND d.k = n.k;
 END
 $$;
@@ -329,4 +333,27 @@ CREATE FUNCTION resume_takeovers() RETURNS integer LANGUAGE sql VOLATILE AS $$
        AND v.last_human_at <= now() - t.takeover_auto_resume
     RETURNING v.id)
   SELECT count(*)::integer FROM r
+$$;
+
+-- Applies receipts that waited in pending_receipts while their message was being stored by a
+-- concurrent batch (neither batch could see the other's rows). Run by the housekeeping sweep; looks
+-- only at the last 10 minutes of waiting receipts. Returns how many were applied.
+CREATE FUNCTION apply_pending_receipts() RETURNS integer LANGUAGE sql VOLATILE AS $$
+  WITH p AS (
+    DELETE FROM pending_receipts pr
+     USING messages m
+     WHERE pr.received_at > now() - interval '10 minutes'
+       AND m.tenant_id = pr.tenant_id AND m.channel = pr.channel AND m.platform_message_id = pr.platform_message_id
+    RETURNING pr.*),
+  u AS (
+    SELECT DISTINCT ON (p.tenant_id, p.channel, p.platform_message_id) p.*
+      FROM p ORDER BY p.tenant_id, p.channel, p.platform_message_id, msg_status_rank(p.status) DESC),
+  upd AS (
+    UPDATE messages m
+       SET status = u.status, status_at = u.status_at, error_code = u.error_code, error_detail = u.error_detail
+      FROM u
+     WHERE m.tenant_id = u.tenant_id AND m.channel = u.channel AND m.platform_message_id = u.platform_message_id
+       AND msg_status_advances(m.status, u.status)
+    RETURNING 1)
+  SELECT count(*)::integer FROM p
 $$;

@@ -23,7 +23,7 @@ final class EvoRawJson {
   static String of(Envelope env, Object item) {
     Object clean = sanitize(item);
     String json = clean instanceof JsonObject o ? o.encode()
-        : clean instanceof JsonArray a ? a.encode() : String.valueOf(clean);
+        : clean instanceof JsonArray a ? a.encode() : io.vertx.core.json.Json.encode(clean); // "x" → "\"x\"": always JSON
     if (json.length() > MAX_CHARS) {
       json = new JsonObject().put("omitted", "too large").put("chars", json.length()).encode();
     }

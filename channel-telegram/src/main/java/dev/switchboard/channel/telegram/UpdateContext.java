@@ -11,4 +11,12 @@ import java.time.Instant;
  * @param rawJson    the update's JSON
  */
 record UpdateContext(String botId, String key, Instant receivedAt, String rawJson) {
+
+  /**
+   * The update's own id (the part of {@link #key} after the bot id): unique per bot, so ids built
+   * from it never collide even for two updates in the same second.
+   */
+  String updateId() {
+    return key.substring(key.indexOf(':') + 1);
+  }
 }

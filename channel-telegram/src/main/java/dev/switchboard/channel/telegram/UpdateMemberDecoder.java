@@ -58,7 +58,6 @@ final class UpdateMemberDecoder {
     if (memberId == null) {
       memberId = actor.platformUserId();
     }
-    Long seconds = integer(change, "date");
     Map<String, Object> extras = new LinkedHashMap<>();
     extras.put("system", kind);
     extras.put("oldStatus", string(oldMember, "status"));
@@ -71,7 +70,7 @@ final class UpdateMemberDecoder {
     return InboundMessage.builder()
         .idempotencyKey(ctx.key())
         .accountRef(ctx.botId())
-        .platformMessageId("member:" + chatId + ":" + memberId + ":" + (seconds == null ? 0 : seconds))
+        .platformMessageId("member:" + chatId + ":" + memberId + ":" + ctx.updateId())
         .chatId(chatId)
         .contact(actor)
         .direction(Direction.INBOUND)

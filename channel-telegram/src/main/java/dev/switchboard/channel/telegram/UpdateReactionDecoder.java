@@ -58,12 +58,10 @@ final class UpdateReactionDecoder {
     put(extras, "oldReaction", array(update, "old_reaction"));
     put(extras, "newReaction", array(update, "new_reaction"));
 
-    Long seconds = integer(update, "date");
-    String when = seconds == null ? "0" : seconds.toString();
     return InboundMessage.builder()
         .idempotencyKey(ctx.key())
         .accountRef(ctx.botId())
-        .platformMessageId("reaction:" + target + ":" + contact.platformUserId() + ":" + when)
+        .platformMessageId("reaction:" + target + ":" + contact.platformUserId() + ":" + ctx.updateId())
         .chatId(chatId)
         .contact(contact)
         .direction(Direction.INBOUND)

@@ -73,7 +73,7 @@ class UpdateInteractionDecodingTest {
     assertThat(m.contact().platformUserId()).isEqualTo("1459074222");
     assertThat(m.chatId()).isEqualTo("-1002184233434");
     assertThat(m.platformMessageId())
-        .isEqualTo("reaction:-1002184233434:35:1459074222:1721306082");
+        .isEqualTo("reaction:-1002184233434:35:1459074222:71651249");
     assertThat(m.occurredAt()).isEqualTo(epoch(1721306082));
   }
 
@@ -125,7 +125,7 @@ class UpdateInteractionDecodingTest {
 
     assertThat(m.type()).isEqualTo(MessageType.SYSTEM);
     assertThat(m.chatId()).isEqualTo("-4726613835");
-    assertThat(m.platformMessageId()).isEqualTo("member:-4726613835:7172552019:1737279767");
+    assertThat(m.platformMessageId()).isEqualTo("member:-4726613835:7172552019:600000003");
     assertThat(m.contact().platformUserId()).isEqualTo("5342492667");
     JsonObject extras = extras(m);
     assertThat(extras.getString("system")).isEqualTo("my_chat_member");
@@ -139,7 +139,7 @@ class UpdateInteractionDecodingTest {
 
     assertThat(m.type()).isEqualTo(MessageType.SYSTEM);
     assertThat(m.chatId()).isEqualTo("-1001743416957");
-    assertThat(m.platformMessageId()).isEqualTo("member:-1001743416957:1868349823:1707752362");
+    assertThat(m.platformMessageId()).isEqualTo("member:-1001743416957:1868349823:13671559");
     JsonObject extras = extras(m);
     assertThat(extras.getString("system")).isEqualTo("chat_member");
     assertThat(extras.getString("userId")).isEqualTo("1868349823");

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>lifts human-takeover pauses once the tenant's {@code takeover.autoResumeAfter} has passed
  *       without a human message ({@code resume_takeovers()});</li>
- *   <li>drops receipts that waited over {@link #PENDING_RECEIPT_TTL} for a message that never came;</li>
+ *   <li>applies receipts that waited while a concurrent batch was storing their message, and drops
+ *       receipts that waited over {@link #PENDING_RECEIPT_TTL} for a message that never came;</li>
  *   <li>publishes the paused-conversation count and each account's connection state as gauges, and
  *       answers {@link AccountStates.Query} (for {@code /ready}).</li>
  * </ul>
@@ -88,6 +89,7 @@ public final class HousekeepingVerticle extends VerticleBase {
     pool.query("SELECT resume_takeovers()").execute()
         .map(rows -> rows.iterator().next().getInteger(0))
         .onSuccess(resumed -> metrics.conversationsResumed(resumed))
+        .compose(v -> pool.query("SELECT apply_pending_receipts()").execute())
         .compose(v -> pool.preparedQuery(
                 "DELETE FROM pending_receipts WHERE received_at < now() - make_interval(secs => $1)")
             .execute(io.vertx.sqlclient.Tuple.of((double) PENDING_RECEIPT_TTL.toSeconds())))

@@ -23,6 +23,8 @@ class TelegramWebhookIT {
   private static final String ADMIN = "admin-token-0123456789";
   private static final String PATH = "/webhooks/telegram/" + TENANT;
   private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() % 1_000_000_000L * 10);
+  /** Messages handed to the tenant's plugins: platform message id → how many times. */
+  private static final java.util.Map<String, Integer> DISPATCHED = new java.util.concurrent.ConcurrentHashMap<>();
   private static FakePlatform botApi;
   private static RunningGateway gw;
 
@@ -36,6 +38,9 @@ class TelegramWebhookIT {
     gw = RunningGateway.start(tenant, new JsonObject()
         .put("admin", new JsonObject().put("token", ADMIN))
         .put("http", new JsonObject().put("publicBaseUrl", "https://gw.example.com/")));
+    gw.gateway().vertx().eventBus().<dev.switchboard.gateway.dispatch.Dispatch>localConsumer(
+        dev.switchboard.plugin.bus.Addresses.DISPATCH,
+        m -> DISPATCHED.merge(m.body().message().platformMessageId(), 1, Integer::sum));
   }
 
   @AfterAll
@@ -147,6 +152,38 @@ class TelegramWebhookIT {
     assertThat(post(Telegram.editedText(next(), chat, 9, 1_700_000_000L, 1_700_000_100L, "only the edit came"))
         .statusCode()).isEqualTo(200);
     assertThat(message(chat + ":9", "m.text, m.type::text")).containsExactly("only the edit came", "text");
+  }
+
+  @Test
+  void aMessageIsDispatchedOnceWhetherItsEditOrItsOriginalCameFirst() throws Exception {
+    long chat = 5_565_000L + next();
+    String pid = chat + ":5";
+    assertThat(post(Telegram.editedText(next(), chat, 5, 1_700_000_000L, 1_700_000_100L, "edited")).statusCode())
+        .isEqualTo(200);
+    assertThat(post(Telegram.update(next(), "message", Telegram.textMessage(chat, 5, 1_700_000_000L, "original")))
+        .statusCode()).isEqualTo(200);
+    long chat2 = chat + 1;
+    // a message and its edit in flight together
+    String both = chat2 + ":6";
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = pool.submit(() -> post(Telegram.update(next(), "message", Telegram.textMessage(chat2, 6, 1_700_000_000L, "v1"))));
+      var b = pool.submit(() -> post(Telegram.editedText(next(), chat2, 6, 1_700_000_000L, 1_700_000_050L, "v2")));
+      assertThat(a.get().statusCode()).isEqualTo(200);
+      assertThat(b.get().statusCode()).isEqualTo(200);
+    } finally {
+      pool.shutdown();
+    }
+
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while ((!DISPATCHED.containsKey(pid) || !DISPATCHED.containsKey(both)) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    Thread.sleep(200); // room for a wrong second dispatch to show up
+    assertThat(DISPATCHED.get(pid)).isEqualTo(1);
+    assertThat(DISPATCHED.get(both)).isEqualTo(1);
+    assertThat(message(pid, "m.text")).containsExactly("edited");
+    assertThat(message(both, "m.text")).containsExactly("v2");
   }
 
   @Test
