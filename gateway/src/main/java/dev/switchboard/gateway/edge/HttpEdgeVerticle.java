@@ -37,6 +37,7 @@ public final class HttpEdgeVerticle extends VerticleBase {
   private final ChannelRegistry channels;
   private final Metrics metrics;
   private final PrometheusMeterRegistry prometheus;
+  private final AdminAuth admin;
   private TenantDirectory directory = TenantDirectory.EMPTY;
   private HttpServer server;
 
@@ -46,6 +47,7 @@ public final class HttpEdgeVerticle extends VerticleBase {
     this.channels = channels;
     this.metrics = metrics;
     this.prometheus = prometheus;
+    this.admin = new AdminAuth(config.adminToken());
   }
 
   @Override
@@ -85,7 +87,6 @@ public final class HttpEdgeVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
 
-    AdminAuth admin = new AdminAuth(config.adminToken());
     WebhookRegistrationHandler registration = new WebhookRegistrationHandler(vertx, () -> directory, channels,
         config.publicBaseUrl(), platformClient());
     router.route("/admin/*").handler(admin::require);
@@ -147,7 +148,7 @@ public final class HttpEdgeVerticle extends VerticleBase {
     JsonObject checks = new JsonObject()
         .put("plugins", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(channels.ids()))))
         .put("tenants", directory.tenants().size());
-    boolean detailed = new AdminAuth(config.adminToken()).matches(ctx.request().getHeader("Authorization"));
+    boolean detailed = admin.matches(ctx.request().getHeader("Authorization"));
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(3_000);
     vertx.eventBus().request(Addresses.INBOX_PING, Ping.INSTANCE, quick)
         .compose(v -> vertx.eventBus().<AccountStates>request(HousekeepingVerticle.ACCOUNT_STATES,
