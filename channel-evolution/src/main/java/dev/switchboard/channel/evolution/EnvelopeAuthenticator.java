@@ -1,6 +1,6 @@
 package dev.switchboard.channel.evolution;
 
-import static dev.switchboard.channel.evolution.EvoJson.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package dev.switchboard.channel.evolution;
 
-import static dev.switchboard.channel.evolution.EvoJson.nonBlank;
-import static dev.switchboard.channel.evolution.EvoJson.object;
-import static dev.switchboard.channel.evolution.EvoJson.string;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.PlatformError;
 import dev.switchboard.plugin.model.PlatformNotice;

@@ -1,13 +1,13 @@
 package dev.switchboard.channel.evolution;
 
-import static dev.switchboard.channel.evolution.EvoJson.array;
 import static dev.switchboard.channel.evolution.EvoJson.clip;
 import static dev.switchboard.channel.evolution.EvoJson.isTrue;
-import static dev.switchboard.channel.evolution.EvoJson.nonBlank;
 import static dev.switchboard.channel.evolution.EvoJson.number;
-import static dev.switchboard.channel.evolution.EvoJson.object;
-import static dev.switchboard.channel.evolution.EvoJson.string;
 import static dev.switchboard.channel.evolution.EvoJson.token;
+import static dev.switchboard.plugin.json.JsonFields.array;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.InteractiveReply;
 import dev.switchboard.plugin.model.Location;

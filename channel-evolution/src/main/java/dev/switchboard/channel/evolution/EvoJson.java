@@ -1,5 +1,6 @@
 package dev.switchboard.channel.evolution;
 
+
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,23 +25,9 @@ final class EvoJson {
   private EvoJson() {
   }
 
-  static JsonObject object(JsonObject o, String key) {
-    return o != null && o.getValue(key) instanceof JsonObject j ? j : null;
-  }
 
-  static JsonArray array(JsonObject o, String key) {
-    return o != null && o.getValue(key) instanceof JsonArray a ? a : null;
-  }
 
-  static String string(JsonObject o, String key) {
-    return o != null && o.getValue(key) instanceof String s ? s : null;
-  }
 
-  /** A non-blank string, else null. */
-  static String nonBlank(JsonObject o, String key) {
-    String s = string(o, key);
-    return s == null || s.isBlank() ? null : s;
-  }
 
   /** A short identifier: a non-blank string or an integral number as text, at most {@link #MAX_TOKEN} chars. */
   static String token(JsonObject o, String key) {

@@ -1,5 +1,7 @@
 package dev.switchboard.channel.evolution;
 
+import dev.switchboard.plugin.json.JsonFields;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
@@ -45,8 +47,8 @@ final class EvoRawJson {
 
   /** True when {@code message.base64} (inline media) is present in the item. */
   static boolean hasInlineMedia(JsonObject item) {
-    return EvoJson.object(item, "message") != null
-        && EvoJson.object(item, "message").containsKey("base64");
+    return JsonFields.object(item, "message") != null
+        && JsonFields.object(item, "message").containsKey("base64");
   }
 
   private static JsonObject clean(JsonObject o, int depth, boolean qr) {

@@ -1,6 +1,6 @@
 package dev.switchboard.channel.evolution;
 
-import static dev.switchboard.channel.evolution.EvoJson.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
 
 import dev.switchboard.plugin.model.ContactRef;
 import io.vertx.core.json.JsonObject;

@@ -3,9 +3,9 @@ package dev.switchboard.channel.evolution;
 import static dev.switchboard.channel.evolution.EvoJson.bool;
 import static dev.switchboard.channel.evolution.EvoJson.clip;
 import static dev.switchboard.channel.evolution.EvoJson.isTrue;
-import static dev.switchboard.channel.evolution.EvoJson.nonBlank;
-import static dev.switchboard.channel.evolution.EvoJson.object;
 import static dev.switchboard.channel.evolution.EvoJson.token;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.object;
 
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.Direction;

@@ -1,15 +1,15 @@
 package dev.switchboard.channel.telegram;
 
-import static dev.switchboard.channel.telegram.TgJson.array;
 import static dev.switchboard.channel.telegram.TgJson.decimal;
 import static dev.switchboard.channel.telegram.TgJson.fullName;
 import static dev.switchboard.channel.telegram.TgJson.id;
 import static dev.switchboard.channel.telegram.TgJson.integer;
 import static dev.switchboard.channel.telegram.TgJson.isTrue;
-import static dev.switchboard.channel.telegram.TgJson.nonBlank;
-import static dev.switchboard.channel.telegram.TgJson.object;
 import static dev.switchboard.channel.telegram.TgJson.size;
-import static dev.switchboard.channel.telegram.TgJson.string;
+import static dev.switchboard.plugin.json.JsonFields.array;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.Location;
 import dev.switchboard.plugin.model.MediaRef;

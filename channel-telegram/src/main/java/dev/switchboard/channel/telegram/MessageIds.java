@@ -1,6 +1,6 @@
 package dev.switchboard.channel.telegram;
 
-import static dev.switchboard.channel.telegram.TgJson.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
 
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,9 @@
 package dev.switchboard.channel.telegram;
 
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.string;
+
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.time.DateTimeException;
@@ -23,26 +25,9 @@ final class TgJson {
   private TgJson() {
   }
 
-  /** The field when it is a JSON object, else null. */
-  static JsonObject object(JsonObject o, String key) {
-    return o != null && o.getValue(key) instanceof JsonObject j ? j : null;
-  }
 
-  /** The field when it is a JSON array, else null. */
-  static JsonArray array(JsonObject o, String key) {
-    return o != null && o.getValue(key) instanceof JsonArray a ? a : null;
-  }
 
-  /** The field when it is a JSON string, else null. */
-  static String string(JsonObject o, String key) {
-    return o != null && o.getValue(key) instanceof String s ? s : null;
-  }
 
-  /** The field when it is a non-blank JSON string, else null. */
-  static String nonBlank(JsonObject o, String key) {
-    String s = string(o, key);
-    return s == null || s.isBlank() ? null : s;
-  }
 
   /** True only when the field is the JSON literal {@code true}. */
   static boolean isTrue(JsonObject o, String key) {

@@ -2,8 +2,8 @@ package dev.switchboard.channel.telegram;
 
 import static dev.switchboard.channel.telegram.TgJson.fullName;
 import static dev.switchboard.channel.telegram.TgJson.id;
-import static dev.switchboard.channel.telegram.TgJson.nonBlank;
-import static dev.switchboard.channel.telegram.TgJson.object;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.object;
 
 import dev.switchboard.plugin.model.ContactRef;
 import io.vertx.core.json.JsonObject;

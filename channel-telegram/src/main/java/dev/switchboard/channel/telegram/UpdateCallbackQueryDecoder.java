@@ -1,12 +1,12 @@
 package dev.switchboard.channel.telegram;
 
-import static dev.switchboard.channel.telegram.TgJson.array;
 import static dev.switchboard.channel.telegram.TgJson.id;
 import static dev.switchboard.channel.telegram.TgJson.isTrue;
-import static dev.switchboard.channel.telegram.TgJson.nonBlank;
-import static dev.switchboard.channel.telegram.TgJson.object;
-import static dev.switchboard.channel.telegram.TgJson.string;
 import static dev.switchboard.channel.telegram.TgJson.textId;
+import static dev.switchboard.plugin.json.JsonFields.array;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ContactRef;

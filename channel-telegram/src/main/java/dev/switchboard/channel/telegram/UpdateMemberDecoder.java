@@ -2,9 +2,9 @@ package dev.switchboard.channel.telegram;
 
 import static dev.switchboard.channel.telegram.TgJson.id;
 import static dev.switchboard.channel.telegram.TgJson.integer;
-import static dev.switchboard.channel.telegram.TgJson.object;
-import static dev.switchboard.channel.telegram.TgJson.string;
 import static dev.switchboard.channel.telegram.TgJson.time;
+import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ContactRef;

@@ -1,9 +1,9 @@
 package dev.switchboard.channel.whatsapp;
 
-import static dev.switchboard.channel.whatsapp.JsonAccess.nonBlank;
-import static dev.switchboard.channel.whatsapp.JsonAccess.object;
 import static dev.switchboard.channel.whatsapp.JsonAccess.scalar;
-import static dev.switchboard.channel.whatsapp.JsonAccess.string;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,12 +1,12 @@
 package dev.switchboard.channel.whatsapp;
 
-import static dev.switchboard.channel.whatsapp.JsonAccess.array;
 import static dev.switchboard.channel.whatsapp.JsonAccess.emptyToNull;
 import static dev.switchboard.channel.whatsapp.JsonAccess.isTrue;
 import static dev.switchboard.channel.whatsapp.JsonAccess.number;
-import static dev.switchboard.channel.whatsapp.JsonAccess.object;
 import static dev.switchboard.channel.whatsapp.JsonAccess.scalar;
-import static dev.switchboard.channel.whatsapp.JsonAccess.string;
+import static dev.switchboard.plugin.json.JsonFields.array;
+import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.InteractiveReply;
 import dev.switchboard.plugin.model.Location;

@@ -1,5 +1,6 @@
 package dev.switchboard.channel.whatsapp;
 
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -17,26 +18,9 @@ final class JsonAccess {
   private JsonAccess() {
   }
 
-  /** The field when it is a JSON object, else null. */
-  static JsonObject object(JsonObject o, String key) {
-    return o != null && o.getValue(key) instanceof JsonObject j ? j : null;
-  }
 
-  /** The field when it is a JSON array, else null. */
-  static JsonArray array(JsonObject o, String key) {
-    return o != null && o.getValue(key) instanceof JsonArray a ? a : null;
-  }
 
-  /** The field when it is a JSON string, else null. */
-  static String string(JsonObject o, String key) {
-    return o != null && o.getValue(key) instanceof String s ? s : null;
-  }
 
-  /** The field when it is a non-blank JSON string, else null. */
-  static String nonBlank(JsonObject o, String key) {
-    String s = string(o, key);
-    return s == null || s.isBlank() ? null : s;
-  }
 
   /** A string or a number as text (ids and codes are sometimes numbers), else null. */
   static String scalar(JsonObject o, String key) {

@@ -1,11 +1,13 @@
 package dev.switchboard.channel.whatsapp;
 
-import static dev.switchboard.channel.whatsapp.JsonAccess.array;
+import dev.switchboard.plugin.json.JsonFields;
+
 import static dev.switchboard.channel.whatsapp.JsonAccess.isTrue;
-import static dev.switchboard.channel.whatsapp.JsonAccess.nonBlank;
-import static dev.switchboard.channel.whatsapp.JsonAccess.object;
 import static dev.switchboard.channel.whatsapp.JsonAccess.scalar;
 import static dev.switchboard.channel.whatsapp.JsonAccess.value;
+import static dev.switchboard.plugin.json.JsonFields.array;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.object;
 
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ContactRef;
@@ -41,7 +43,7 @@ final class MessageDecoder {
   /** An inbound message from the contact. */
   static InboundMessage inbound(JsonObject message, ChangeContext ctx) {
     Party party = party(nonBlank(message, "from"), firstNonBlank(message, "from_user_id", "user_id"));
-    if (party == null && "system".equals(JsonAccess.string(message, "type"))) {
+    if (party == null && "system".equals(JsonFields.string(message, "type"))) {
       JsonObject system = object(message, "system");
       party = party(null, firstNonBlank(system, "customer", "previous_user_id", "user_id"));
     }

@@ -1,8 +1,8 @@
 package dev.switchboard.channel.whatsapp;
 
-import static dev.switchboard.channel.whatsapp.JsonAccess.object;
 import static dev.switchboard.channel.whatsapp.JsonAccess.scalar;
-import static dev.switchboard.channel.whatsapp.JsonAccess.string;
+import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.PlatformError;
 import io.vertx.core.json.JsonArray;

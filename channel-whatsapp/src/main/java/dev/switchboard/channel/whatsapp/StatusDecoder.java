@@ -1,10 +1,10 @@
 package dev.switchboard.channel.whatsapp;
 
-import static dev.switchboard.channel.whatsapp.JsonAccess.array;
-import static dev.switchboard.channel.whatsapp.JsonAccess.nonBlank;
 import static dev.switchboard.channel.whatsapp.JsonAccess.scalar;
-import static dev.switchboard.channel.whatsapp.JsonAccess.string;
 import static dev.switchboard.channel.whatsapp.JsonAccess.value;
+import static dev.switchboard.plugin.json.JsonFields.array;
+import static dev.switchboard.plugin.json.JsonFields.nonBlank;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.InboundEvent;
 import dev.switchboard.plugin.model.MessageStatus;

@@ -2,11 +2,11 @@ package dev.switchboard.channel.whatsapp;
 
 import static dev.switchboard.channel.whatsapp.JsonAccess.arrayOrEmpty;
 import static dev.switchboard.channel.whatsapp.JsonAccess.clip;
-import static dev.switchboard.channel.whatsapp.JsonAccess.object;
 import static dev.switchboard.channel.whatsapp.JsonAccess.objectAt;
 import static dev.switchboard.channel.whatsapp.JsonAccess.requiredObject;
 import static dev.switchboard.channel.whatsapp.JsonAccess.scalar;
-import static dev.switchboard.channel.whatsapp.JsonAccess.string;
+import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.InboundEvent;
 import dev.switchboard.plugin.model.PlatformError;
