@@ -23,8 +23,10 @@ import java.util.Map;
  * prepares it) into an {@link InboundMessage}.
  *
  * <ul>
- *   <li>Key {@code <instance>:<key.id>:<fromMe>}: the same for an upsert and a send.message of
- *       one message, so the echo of an API send and a later upsert of it are stored once.</li>
+ *   <li>Key {@code <instance>:<key.id>:<fromMe>} for an upsert, {@code …:api} appended for a
+ *       send.message: an upsert and the API echo of one message are two events of one message
+ *       (stored once, by its id), so an echo that comes after the upsert still reaches the inbox
+ *       and tells it that the message was an API send, not a person on the phone.</li>
  *   <li>Upsert, not fromMe → INBOUND/CONTACT; upsert, fromMe → OUTBOUND/BUSINESS_HUMAN (typed on
  *       the phone or a linked device; the gateway checks it against the ids it sent itself);
  *       send.message → OUTBOUND/BUSINESS_API.</li>
@@ -47,7 +49,7 @@ final class UpsertDecoder {
     }
     Boolean fromMeField = bool(key, "fromMe");
     boolean fromMe = fromMeField != null ? fromMeField : source == Source.SEND;
-    String idempotencyKey = env.instance() + ":" + id + ":" + fromMe;
+    String idempotencyKey = env.instance() + ":" + id + ":" + fromMe + (source == Source.SEND ? ":api" : "");
     Instant occurredAt = EvoTimestamps.seconds(item.getValue("messageTimestamp"), env.receivedAt());
 
     Jid remote = Jid.parse(nonBlank(key, "remoteJid"));

@@ -85,13 +85,13 @@ class UpsertDecodingTest {
   }
 
   @Test
-  void sendMessageIsAnApiEchoKeyedLikeTheUpsertOfTheSameMessage() {
+  void sendMessageIsAnApiEchoOfTheSameMessageAsTheUpsertButItsOwnEvent() {
     InboundMessage echo = only("send-message.json", InboundMessage.class);
 
     assertThat(echo.direction()).isEqualTo(Direction.OUTBOUND);
     assertThat(echo.author()).isEqualTo(Author.BUSINESS_API);
     assertThat(echo.eventType()).isEqualTo("message:echo");
-    assertThat(echo.idempotencyKey()).isEqualTo("xpayment:3EB063FA228F78C7FAE3CE:true");
+    assertThat(echo.idempotencyKey()).isEqualTo("xpayment:3EB063FA228F78C7FAE3CE:true:api");
     assertThat(echo.text()).isEqualTo("[snapshot] webhook capture - text");
     // the contact is the recipient; the business's own "Você" is not their name
     assertThat(echo.contact()).isEqualTo(new ContactRef("77000000000@s.whatsapp.net", "77000000000", null, null));
@@ -99,7 +99,10 @@ class UpsertDecodingTest {
 
     InboundMessage upsert = only(json("send-message.json").put("event", "messages.upsert"),
         InboundMessage.class);
-    assertThat(upsert.idempotencyKey()).isEqualTo(echo.idempotencyKey());
+    // one message (one id, stored once), two events: an echo after the upsert must still reach
+    // the inbox to correct the author
+    assertThat(upsert.platformMessageId()).isEqualTo(echo.platformMessageId());
+    assertThat(upsert.idempotencyKey()).isEqualTo("xpayment:3EB063FA228F78C7FAE3CE:true");
     assertThat(upsert.author()).isEqualTo(Author.BUSINESS_HUMAN);
   }
 
@@ -109,7 +112,7 @@ class UpsertDecodingTest {
     body.getJsonObject("data").getJsonObject("key").remove("fromMe");
 
     assertThat(only(body, InboundMessage.class).idempotencyKey())
-        .isEqualTo("xpayment:3EB063FA228F78C7FAE3CE:true");
+        .isEqualTo("xpayment:3EB063FA228F78C7FAE3CE:true:api");
   }
 
   @Test

@@ -109,4 +109,13 @@ public final class Metrics {
           "channel", channel).increment(count);
     }
   }
+
+  /** API sends that corrected a message stored as typed by a person (a false takeover signal). */
+  public void takeoverCorrections(String channel, int count) {
+    if (count > 0) {
+      counter("switchboard.takeover.corrections",
+          "Messages first stored as typed by a person that an API send of the same id corrected (their pause is re-examined)",
+          "channel", channel).increment(count);
+    }
+  }
 }

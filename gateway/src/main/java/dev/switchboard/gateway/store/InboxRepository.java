@@ -30,7 +30,7 @@ import java.util.TreeMap;
 
 /**
  * The SQL of the inbox. A batch of webhook events is written by one call of the database function
- * {@code inbox_append} (migration V2): ledger (the idempotency authority) → contacts →
+ * {@code inbox_append} (migration V4): ledger (the idempotency authority) → contacts →
  * conversations → messages → edits → receipts, in one round trip and one implicit transaction.
  * This class only lays the events out as the function's column arrays.
  */
@@ -38,7 +38,7 @@ public final class InboxRepository {
 
   private static final int ARGUMENTS = 10 + 24 + 8 + 9;
 
-  static final String APPEND = "SELECT new_tenant, new_channel, new_key, conversation_id, dispatch FROM inbox_append("
+  static final String APPEND = "SELECT new_tenant, new_channel, new_key, conversation_id, dispatch, claimed FROM inbox_append("
       + java.util.stream.IntStream.rangeClosed(1, ARGUMENTS).mapToObj(i -> "$" + i)
           .collect(java.util.stream.Collectors.joining(", ")) + ")";
 
@@ -61,8 +61,10 @@ public final class InboxRepository {
    * @param newKeys  the keys (see {@link RecentKeys#key}) that were new; everything else was already stored
    * @param dispatch key → conversation id of the new inbound messages to hand to the tenant's plugins
    *                 (not those held back by a paused conversation)
+   * @param claimed  keys of API sends that corrected a message stored as typed by a person (an
+   *                 upsert reported before the API echo of the same message)
    */
-  public record Written(Set<String> newKeys, Map<String, Long> dispatch) {
+  public record Written(Set<String> newKeys, Map<String, Long> dispatch, Set<String> claimed) {
   }
 
   /** Writes the batch (one statement: atomic). */
@@ -74,14 +76,18 @@ public final class InboxRepository {
     return client.preparedQuery(APPEND).execute(arguments(unique.values())).map(rows -> {
       Set<String> keys = new HashSet<>();
       Map<String, Long> dispatch = new HashMap<>();
+      Set<String> claimed = new HashSet<>();
       for (Row row : rows) {
         String key = RecentKeys.key(row.getString(0), row.getString(1), row.getString(2));
         keys.add(key);
         if (Boolean.TRUE.equals(row.getBoolean(4))) {
           dispatch.put(key, row.getLong(3));
         }
+        if (Boolean.TRUE.equals(row.getBoolean(5))) {
+          claimed.add(key);
+        }
       }
-      return new Written(keys, dispatch);
+      return new Written(keys, dispatch, claimed);
     });
   }
 

@@ -193,6 +193,7 @@ public final class InboxStoreVerticle extends VerticleBase {
       int stored = 0;
       int duplicates = 0;
       int humans = 0;
+      int claims = 0;
       for (InboundEvent e : r.events()) {
         String key = RecentKeys.key(r.tenantId(), r.channel(), e.idempotencyKey());
         if (newKeys.remove(key)) {
@@ -200,6 +201,9 @@ public final class InboxStoreVerticle extends VerticleBase {
           storedByType.merge(r.channel() + '\u0000' + e.eventType(), 1, Integer::sum);
           if (e instanceof InboundMessage m && m.author() == Author.BUSINESS_HUMAN) {
             humans++;
+          }
+          if (written.claimed().contains(key)) {
+            claims++;
           }
           Long conversation = written.dispatch().get(key);
           if (conversation != null && e instanceof InboundMessage message) {
@@ -213,6 +217,7 @@ public final class InboxStoreVerticle extends VerticleBase {
       }
       metrics.duplicates(r.channel(), duplicates);
       metrics.humanReplies(r.channel(), humans);
+      metrics.takeoverCorrections(r.channel(), claims);
       p.message().reply(new AppendResult(stored, duplicates));
     }
     storedByType.forEach((k, count) -> {

@@ -165,13 +165,86 @@ class EvolutionWebhookIT {
     JsonObject echo = Evolution.text(chat, true, sent, "Você", now(), "Seu pedido saiu para entrega", "PENDING");
 
     assertThat(post("send.message", echo).statusCode()).isEqualTo(200);
-    // some Evolution versions also emit the API send as a fromMe messages.upsert: same key, a duplicate
+    // some Evolution versions also emit the API send as a fromMe messages.upsert: the id is known
     HttpResponse<String> upsert = post("messages.upsert", echo.copy().put("status", "SERVER_ACK"));
 
     assertThat(upsert.statusCode()).isEqualTo(200);
-    assertThat(new JsonObject(upsert.body()).getInteger("duplicates")).isEqualTo(1);
+    assertThat(TestDatabase.number("SELECT count(*) FROM messages WHERE tenant_id = ? AND platform_message_id = ?",
+        TENANT, sent)).isEqualTo(1);
     assertThat(message(sent, "m.direction::text, m.author::text")).containsExactly("outbound", "business_api");
     assertThat(conversation(chat)).containsExactly("active", null, "false");
+  }
+
+  @Test
+  void anApiSendFirstReportedAsTypedOnThePhoneIsCorrectedByItsEchoAndTheBotResumes() {
+    String chat = jid();
+    String sent = id();
+    JsonObject data = Evolution.text(chat, true, sent, "Você", now(), "Seu pedido saiu para entrega", "SERVER_ACK");
+    double before = corrections();
+
+    // an older Evolution: the upsert of our own API send comes before its send.message echo
+    assertThat(post("messages.upsert", data).statusCode()).isEqualTo(200);
+    assertThat(conversation(chat)).containsExactly("paused", "human_takeover", "true");
+    assertThat(post("send.message", data.copy().put("status", "PENDING")).statusCode()).isEqualTo(200);
+
+    assertThat(message(sent, "m.direction::text, m.author::text")).containsExactly("outbound", "business_api");
+    assertThat(conversation(chat)).as("no person wrote: the pause is lifted at once")
+        .containsExactly("active", null, "false");
+    assertThat(corrections()).isEqualTo(before + 1);
+    String next = id();
+    assertThat(post("messages.upsert", Evolution.text(chat, false, next, "Ana", now(), "Obrigada", "DELIVERY_ACK"))
+        .statusCode()).isEqualTo(200);
+    eventually("the bot answers the conversation again", () -> DISPATCHED.containsKey(next));
+  }
+
+  @Test
+  void aCorrectedApiSendKeepsThePauseOfARealHumanReply() {
+    String chat = jid();
+    String human = id();
+    assertThat(post("messages.upsert", Evolution.text(chat, true, human, "Loja", now(), "Deixa comigo", "SERVER_ACK"))
+        .statusCode()).isEqualTo(200);
+    String sent = id();
+    JsonObject data = Evolution.text(chat, true, sent, "Você", now(), "Mensagem automática", "SERVER_ACK");
+    assertThat(post("messages.upsert", data).statusCode()).isEqualTo(200);
+    assertThat(post("send.message", data).statusCode()).isEqualTo(200);
+
+    assertThat(message(sent, "m.author::text")).containsExactly("business_api");
+    assertThat(message(human, "m.author::text")).containsExactly("business_human");
+    assertThat(conversation(chat)).containsExactly("paused", "human_takeover", "true");
+  }
+
+  @Test
+  void anUpsertAndTheApiEchoOfOneSendArrivingTogetherNeverPauseTheBot() throws Exception {
+    int sends = 12;
+    List<String> chats = new java.util.ArrayList<>();
+    List<String> ids = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < sends; i++) {
+        String chat = jid();
+        String sent = id();
+        chats.add(chat);
+        ids.add(sent);
+        JsonObject data = Evolution.text(chat, true, sent, "Você", now(), "Resposta " + i, "SERVER_ACK");
+        answers.add(pool.submit(() -> post("messages.upsert", data)));
+        answers.add(pool.submit(() -> post("send.message", data.copy().put("status", "PENDING"))));
+      }
+      for (var answer : answers) {
+        assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = 0; i < sends; i++) {
+      assertThat(message(ids.get(i), "m.author::text")).containsExactly("business_api");
+      assertThat(conversation(chats.get(i))).as("conversation of send %d", i).containsExactly("active", null, "false");
+    }
+  }
+
+  private static double corrections() {
+    return PrometheusText.sum(PrometheusText.parse(gw.get("/metrics").body()),
+        "switchboard_takeover_corrections_total", Map.of("channel", "evolution"));
   }
 
   @Test
