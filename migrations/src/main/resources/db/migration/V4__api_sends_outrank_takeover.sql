@@ -1,4 +1,4 @@
--- V4: the business's API sends are never mistaken for a person taking over.
+-- V4: the business's API sends are never mistaken for a person taking over; inbox_append is cheaper.
 -- Evolution (and any channel whose echo of an API send can come after, or race with, the event
 -- that reports the same message as typed on the phone) may store a message as business_human and
 -- pause its conversation before the API echo of that message arrives:
@@ -9,7 +9,8 @@
 --  * inbox_append: an upsert and an API echo of one id in one batch store the API send and do not
 --    pause; after its inserts (which wait for a concurrent batch holding the same id) it claims and
 --    re-examines; inbound messages of the batch held back by the false pause are dispatched after
---    all; returns per event whether it claimed (for a metric).
+--    all; returns what it wrote per event and per message, for the caller to map onto its events
+--    (the V3 function joined that back itself, which cost more than all of its inserts).
 
 DROP FUNCTION inbox_append(text[], text[], text[], text[], text[], text[], timestamptz[], timestamptz[],
   text[], text[],
@@ -66,9 +67,10 @@ $$;
 -- x_*: state changes: kind 'blocked' / 'unblocked' (x_a user id, x_b display name, x_c username),
 --      'migrate' (x_a old chat id, x_b new chat id), 'account_state' (x_a account ref, x_b state,
 --      x_detail JSON).
--- Returns every event that was new: its key, and for messages the conversation, whether the
--- message is to be dispatched to the tenant's plugins (new, inbound, conversation not paused) and
--- whether it corrected a message stored as typed by a person into an API send (claimed).
+-- Returns rows of three kinds: 'event' (id = the key of an event that was new), 'message' (id = the
+-- platform message id of a message inserted or replaced, its conversation, and whether it is to be
+-- dispatched to the tenant's plugins: new, inbound, conversation not paused) and 'claimed' (a
+-- message stored as typed by a person that an API send of this batch corrected).
 --
 -- Each statement of a VOLATILE function sees a fresh snapshot, so a contact or conversation that a
 -- concurrent batch inserted (ON CONFLICT waited for it) is visible to the next statement.
@@ -85,16 +87,16 @@ CREATE FUNCTION inbox_append(
   s_code text[], s_detail text[],
   x_tenant text[], x_channel text[], x_key text[], x_kind text[], x_a text[], x_b text[], x_c text[],
   x_ts timestamptz[], x_detail text[])
-RETURNS TABLE (new_tenant text, new_channel text, new_key text, conversation_id bigint, dispatch boolean,
-               claimed boolean)
+RETURNS TABLE (row_kind text, row_tenant text, row_channel text, row_id text, row_conversation bigint,
+               row_dispatch boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
   n_tenant text[];
   n_channel text[];
   n_key text[];
-  fresh_m bigint[];
-  fresh_x bigint[];
+  fresh_m boolean[];
+  fresh_x boolean[];
   i_tenant text[];
   i_channel text[];
   i_pid text[];
@@ -132,19 +134,20 @@ BEGIN
     RETURN; -- all duplicates
   END IF;
 
-  -- 2. the new messages (positions in the m_* arrays)
-  SELECT array_agg(m.ord) INTO fresh_m
+  -- 2. the new messages: fresh_m[i] is whether the i-th message event is new (a flag per position,
+  --    so the steps below filter the m_* arrays in constant time per row)
+  SELECT array_agg(n.k IS NOT NULL ORDER BY m.ord) INTO fresh_m
     FROM unnest(m_tenant, m_channel, m_key) WITH ORDINALITY AS m(t, c, k, ord)
-    JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = m.t AND n.c = m.c AND n.k = m.k;
+    LEFT JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = m.t AND n.c = m.c AND n.k = m.k;
 
-  IF fresh_m IS NOT NULL THEN
+  IF true = ANY (fresh_m) THEN
     -- 3. contacts: insert the new ones; touch an existing one only when its profile changed or
     --    last_seen_at is over a minute old (it is kept to the minute). One statement: the UPDATE
     --    sees the snapshot before the INSERT, so a row just inserted is never updated twice.
     WITH u AS (
       SELECT DISTINCT ON (b.t, b.c, b.usr) b.t, b.c, b.usr, b.phone::e164 AS phone, b.name, b.username, b.ts
         FROM unnest(m_tenant, m_channel, m_user, m_phone, m_name, m_username, m_ts) WITH ORDINALITY AS b(t, c, usr, phone, name, username, ts, ord)
-       WHERE b.ord = ANY (fresh_m)
+       WHERE fresh_m[b.ord]
        ORDER BY b.t, b.c, b.usr, b.ts DESC),
     ins AS (
       INSERT INTO contacts (tenant_id, channel, platform_user_id, phone, display_name, username,
@@ -166,7 +169,7 @@ BEGIN
       SELECT b.t, b.c, b.chat, (array_agg(b.usr ORDER BY b.ts))[1] AS usr,
              max(b.ts) FILTER (WHERE b.dir = 'inbound') AS li, max(b.ts) AS lm
         FROM unnest(m_tenant, m_channel, m_chat, m_user, m_direction, m_ts) WITH ORDINALITY AS b(t, c, chat, usr, dir, ts, ord)
-       WHERE b.ord = ANY (fresh_m)
+       WHERE fresh_m[b.ord]
        GROUP BY b.t, b.c, b.chat),
     ins AS (
       INSERT INTO conversations (tenant_id, channel, chat_id, contact_id, last_inbound_at, last_message_at)
@@ -188,7 +191,7 @@ BEGIN
     --    auto-resume. Step 6b re-examines the pause when this batch does not get to store it.
     SELECT array_agg(b.t), array_agg(b.c), array_agg(b.pid) INTO api_tenant, api_channel, api_pid
       FROM unnest(m_tenant, m_channel, m_pid, m_author) WITH ORDINALITY AS b(t, c, pid, author, ord)
-     WHERE b.ord = ANY (fresh_m) AND b.author = 'business_api';
+     WHERE fresh_m[b.ord] AND b.author = 'business_api';
 
     WITH paused AS (
     UPDATE conversations v
@@ -198,7 +201,7 @@ BEGIN
            last_human_at = GREATEST(v.last_human_at, h.ts), updated_at = now()
       FROM (SELECT b.t, b.c, b.chat, max(b.ts) AS ts
               FROM unnest(m_tenant, m_channel, m_chat, m_pid, m_author, m_ts) WITH ORDINALITY AS b(t, c, chat, pid, author, ts, ord)
-             WHERE b.ord = ANY (fresh_m) AND b.author = 'business_human'
+             WHERE fresh_m[b.ord] AND b.author = 'business_human'
                AND NOT EXISTS (SELECT 1 FROM messages x
                                 WHERE x.tenant_id = b.t AND x.channel = b.c AND x.platform_message_id = b.pid)
                AND NOT EXISTS (SELECT 1 FROM unnest(api_tenant, api_channel, api_pid) AS a(t, c, pid)
@@ -232,7 +235,7 @@ BEGIN
         LEFT JOIN conversations v ON v.tenant_id = b.t AND v.channel = b.c AND v.chat_id = b.chat
                                  AND v.status <> 'closed'
         LEFT JOIN tenants tn ON tn.id = b.t
-       WHERE b.ord = ANY (fresh_m)
+       WHERE fresh_m[b.ord]
        ORDER BY b.t, b.c, b.pid, b.ed DESC NULLS LAST, b.author = 'business_human', b.ord DESC
       ON CONFLICT (tenant_id, channel, platform_message_id) DO UPDATE
          SET text = EXCLUDED.text, content = EXCLUDED.content, type = EXCLUDED.type,
@@ -260,7 +263,7 @@ BEGIN
     END IF;
     contested := h_conv IS NOT NULL AND EXISTS (
       SELECT 1 FROM unnest(m_tenant, m_channel, m_pid, m_author) WITH ORDINALITY AS b(t, c, pid, author, ord)
-       WHERE b.ord = ANY (fresh_m) AND b.author = 'business_human'
+       WHERE fresh_m[b.ord] AND b.author = 'business_human'
          AND NOT EXISTS (SELECT 1 FROM unnest(i_tenant, i_channel, i_pid, i_new) AS i(t, c, pid, fresh)
                           WHERE i.fresh AND i.t = b.t AND i.c = b.c AND i.pid = b.pid));
     IF cl_conv IS NOT NULL OR contested THEN
@@ -287,14 +290,16 @@ BEGIN
     END IF;
 
     -- 7. edits and deletions recorded as their own message (WhatsApp) apply to the original
-    UPDATE messages m SET text = b.tx, edited_at = b.ts
-      FROM unnest(m_tenant, m_channel, m_type, m_related, m_text, m_ts) WITH ORDINALITY AS b(t, c, ty, rel, tx, ts, ord)
-     WHERE b.ord = ANY (fresh_m) AND b.ty = 'edit' AND b.rel IS NOT NULL
-       AND m.tenant_id = b.t AND m.channel = b.c AND m.platform_message_id = b.rel;
-    UPDATE messages m SET revoked_at = b.ts
-      FROM unnest(m_tenant, m_channel, m_type, m_related, m_text, m_ts) WITH ORDINALITY AS b(t, c, ty, rel, tx, ts, ord)
-     WHERE b.ord = ANY (fresh_m) AND b.ty = 'revoke' AND b.rel IS NOT NULL
-       AND m.tenant_id = b.t AND m.channel = b.c AND m.platform_message_id = b.rel;
+    IF 'edit' = ANY (m_type) OR 'revoke' = ANY (m_type) THEN
+      UPDATE messages m SET text = b.tx, edited_at = b.ts
+        FROM unnest(m_tenant, m_channel, m_type, m_related, m_text, m_ts) WITH ORDINALITY AS b(t, c, ty, rel, tx, ts, ord)
+       WHERE fresh_m[b.ord] AND b.ty = 'edit' AND b.rel IS NOT NULL
+         AND m.tenant_id = b.t AND m.channel = b.c AND m.platform_message_id = b.rel;
+      UPDATE messages m SET revoked_at = b.ts
+        FROM unnest(m_tenant, m_channel, m_type, m_related, m_text, m_ts) WITH ORDINALITY AS b(t, c, ty, rel, tx, ts, ord)
+       WHERE fresh_m[b.ord] AND b.ty = 'revoke' AND b.rel IS NOT NULL
+         AND m.tenant_id = b.t AND m.channel = b.c AND m.platform_message_id = b.rel;
+    END IF;
 
     -- 8. receipts that arrived before their message
     IF i_pid IS NOT NULL AND EXISTS (SELECT 1 FROM pending_receipts) THEN
@@ -338,16 +343,16 @@ BEGIN
 
   -- 10. state changes
   IF x_key IS NOT NULL AND cardinality(x_key) > 0 THEN
-    SELECT array_agg(x.ord) INTO fresh_x
+    SELECT array_agg(n.k IS NOT NULL ORDER BY x.ord) INTO fresh_x
       FROM unnest(x_tenant, x_channel, x_key) WITH ORDINALITY AS x(t, c, k, ord)
-      JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = x.t AND n.c = x.c AND n.k = x.k;
+      LEFT JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = x.t AND n.c = x.c AND n.k = x.k;
 
-    IF fresh_x IS NOT NULL THEN
+    IF true = ANY (fresh_x) THEN
       -- blocked / unblocked: the latest event per contact wins (a late, older one changes nothing)
       WITH u AS (
         SELECT DISTINCT ON (b.t, b.c, b.a) b.t, b.c, b.a, b.b, b.cc, b.kind = 'blocked' AS blocked, b.ts
           FROM unnest(x_tenant, x_channel, x_kind, x_a, x_b, x_c, x_ts) WITH ORDINALITY AS b(t, c, kind, a, b, cc, ts, ord)
-         WHERE b.ord = ANY (fresh_x) AND b.kind IN ('blocked', 'unblocked')
+         WHERE fresh_x[b.ord] AND b.kind IN ('blocked', 'unblocked')
          ORDER BY b.t, b.c, b.a, b.ts DESC),
       ins AS (
         INSERT INTO contacts (tenant_id, channel, platform_user_id, display_name, username, blocked,
@@ -364,7 +369,7 @@ BEGIN
       WITH mv AS (
         SELECT DISTINCT b.t, b.c, b.a AS old_chat, b.b AS new_chat
           FROM unnest(x_tenant, x_channel, x_kind, x_a, x_b) WITH ORDINALITY AS b(t, c, kind, a, b, ord)
-         WHERE b.ord = ANY (fresh_x) AND b.kind = 'migrate' AND b.a <> b.b),
+         WHERE fresh_x[b.ord] AND b.kind = 'migrate' AND b.a <> b.b),
       pairs AS (
         SELECT src.id AS src_id, dst.id AS dst_id
           FROM mv
@@ -380,35 +385,33 @@ BEGIN
       UPDATE conversations v SET chat_id = mv.new_chat, updated_at = now()
         FROM (SELECT DISTINCT b.t, b.c, b.a AS old_chat, b.b AS new_chat
                 FROM unnest(x_tenant, x_channel, x_kind, x_a, x_b) WITH ORDINALITY AS b(t, c, kind, a, b, ord)
-               WHERE b.ord = ANY (fresh_x) AND b.kind = 'migrate' AND b.a <> b.b) mv
+               WHERE fresh_x[b.ord] AND b.kind = 'migrate' AND b.a <> b.b) mv
        WHERE v.tenant_id = mv.t AND v.channel = mv.c AND v.chat_id = mv.old_chat AND v.status <> 'closed';
 
       -- account state: the latest report per account
       UPDATE channel_accounts a SET state = u.state, state_detail = u.detail::jsonb, state_at = u.ts
         FROM (SELECT DISTINCT ON (b.t, b.c) b.t, b.c, b.b AS state, b.d AS detail, b.ts
                 FROM unnest(x_tenant, x_channel, x_kind, x_a, x_b, x_ts, x_detail) WITH ORDINALITY AS b(t, c, kind, a, b, ts, d, ord)
-               WHERE b.ord = ANY (fresh_x) AND b.kind = 'account_state'
+               WHERE fresh_x[b.ord] AND b.kind = 'account_state'
                ORDER BY b.t, b.c, b.ts DESC) u
        WHERE a.tenant_id = u.t AND a.channel = u.c AND (a.state_at IS NULL OR a.state_at <= u.ts);
     END IF;
   END IF;
 
-  -- one dispatch per stored message, even when several new events of the batch carry its id
-  -- (a message and its edit): the first version is the one handed on
-  RETURN QUERY
-    SELECT n.t, n.c, n.k, d.conv, COALESCE(d.go, false),
-           CASE WHEN cl_pid IS NULL THEN false ELSE EXISTS (
-             SELECT 1 FROM unnest(m_tenant, m_channel, m_key, m_pid, m_author) AS b(t, c, k, pid, author)
-               JOIN unnest(cl_tenant, cl_channel, cl_pid) AS cl(t, c, pid) ON cl.t = b.t AND cl.c = b.c AND cl.pid = b.pid
-              WHERE b.t = n.t AND b.c = n.c AND b.k = n.k AND b.author = 'business_api') END
-      FROM unnest(n_tenant, n_channel, n_key) AS n(t, c, k)
-      LEFT JOIN (SELECT DISTINCT ON (b.t, b.c, b.pid) b.t, b.c, b.k, i.conv, i.go
-                   FROM unnest(m_tenant, m_channel, m_key, m_pid, m_edited) WITH ORDINALITY AS b(t, c, k, pid, ed, ord)
-                   JOIN unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch) AS i(t, c, pid, conv, go)
-                     ON i.t = b.t AND i.c = b.c AND i.pid = b.pid
-                   JOIN unnest(n_tenant, n_channel, n_key) AS nn(t, c, k) ON nn.t = b.t AND nn.c = b.c AND nn.k = b.k
-                  ORDER BY b.t, b.c, b.pid, b.ed NULLS FIRST, b.ord) d
-        ON d.t = n.t AND d.c = n.c AND d.k = n.k;
+  -- what the batch wrote, as rows the caller maps back onto its events (it knows each event's
+  -- message id; a join back onto the m_* arrays here would cost more than all the inserts):
+  -- 'event' per new event key; 'message' per message inserted or replaced (its conversation, and
+  -- whether it is to be dispatched); 'claimed' per message an API send corrected
+  RETURN QUERY SELECT 'event'::text, n.t, n.c, n.k, NULL::bigint, NULL::boolean
+                 FROM unnest(n_tenant, n_channel, n_key) AS n(t, c, k);
+  IF i_pid IS NOT NULL THEN
+    RETURN QUERY SELECT 'message'::text, i.t, i.c, i.pid, i.conv, i.go
+                   FROM unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch) AS i(t, c, pid, conv, go);
+  END IF;
+  IF cl_pid IS NOT NULL THEN
+    RETURN QUERY SELECT 'claimed'::text, cl.t, cl.c, cl.pid, cl.conv, NULL::boolean
+                   FROM unnest(cl_tenant, cl_channel, cl_pid, cl_conv) AS cl(t, c, pid, conv);
+  END IF;
 END
 $$;
 

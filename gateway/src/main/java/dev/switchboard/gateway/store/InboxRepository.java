@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.store;
 
+import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ChatMigration;
 import dev.switchboard.plugin.model.ContactState;
 import dev.switchboard.plugin.model.Direction;
@@ -38,7 +39,8 @@ public final class InboxRepository {
 
   private static final int ARGUMENTS = 10 + 24 + 8 + 9;
 
-  static final String APPEND = "SELECT new_tenant, new_channel, new_key, conversation_id, dispatch, claimed FROM inbox_append("
+  static final String APPEND = "SELECT row_kind, row_tenant, row_channel, row_id, row_conversation, row_dispatch"
+      + " FROM inbox_append("
       + java.util.stream.IntStream.rangeClosed(1, ARGUMENTS).mapToObj(i -> "$" + i)
           .collect(java.util.stream.Collectors.joining(", ")) + ")";
 
@@ -73,22 +75,60 @@ public final class InboxRepository {
     for (Item item : items) {
       unique.putIfAbsent(item.key(), item); // one copy of each key per batch
     }
-    return client.preparedQuery(APPEND).execute(arguments(unique.values())).map(rows -> {
-      Set<String> keys = new HashSet<>();
-      Map<String, Long> dispatch = new HashMap<>();
-      Set<String> claimed = new HashSet<>();
-      for (Row row : rows) {
-        String key = RecentKeys.key(row.getString(0), row.getString(1), row.getString(2));
-        keys.add(key);
-        if (Boolean.TRUE.equals(row.getBoolean(4))) {
-          dispatch.put(key, row.getLong(3));
+    return client.preparedQuery(APPEND).execute(arguments(unique.values()))
+        .map(rows -> written(unique.values(), rows));
+  }
+
+  /** What one stored message became: its conversation, and whether it goes to the plugins. */
+  private record Stored(long conversation, boolean dispatch) {
+  }
+
+  /**
+   * Maps the function's rows (new event keys; per message id its conversation and dispatch flag;
+   * message ids an API send corrected) onto the batch's events. A message goes to the plugins once,
+   * even when several new events of the batch carry its id (a message and its edit): the first
+   * unedited version in key order, else the first edit.
+   */
+  private static Written written(java.util.Collection<Item> items, Iterable<Row> rows) {
+    Set<String> newIds = new HashSet<>();
+    Map<String, Stored> stored = new HashMap<>();
+    Set<String> claimedIds = new HashSet<>();
+    for (Row row : rows) {
+      String id = RecentKeys.key(row.getString(1), row.getString(2), row.getString(3));
+      switch (row.getString(0)) {
+        case "event" -> newIds.add(id);
+        case "message" -> stored.put(id, new Stored(row.getLong(4), Boolean.TRUE.equals(row.getBoolean(5))));
+        case "claimed" -> claimedIds.add(id);
+        default -> throw new IllegalStateException("inbox_append returned a row of kind " + row.getString(0));
+      }
+    }
+    // the database holds (and returns) ids as sanitized text; the caller knows them as received
+    Set<String> keys = new HashSet<>();
+    for (Item item : items) {
+      if (newIds.contains(RecentKeys.key(item.tenant(), item.channel(), text(item.event().idempotencyKey())))) {
+        keys.add(item.key());
+      }
+    }
+    Map<String, Long> dispatch = new HashMap<>();
+    Set<String> claimed = new HashSet<>();
+    Set<String> handedOn = new HashSet<>();
+    for (boolean edits : new boolean[] {false, true}) {
+      for (Item item : items) {
+        if (!(item.event() instanceof InboundMessage m) || (m.editedAt() != null) != edits
+            || !keys.contains(item.key())) {
+          continue;
         }
-        if (Boolean.TRUE.equals(row.getBoolean(5))) {
-          claimed.add(key);
+        String messageKey = RecentKeys.key(item.tenant(), item.channel(), text(m.platformMessageId()));
+        Stored s = stored.get(messageKey);
+        if (s != null && s.dispatch() && handedOn.add(messageKey)) {
+          dispatch.put(item.key(), s.conversation());
+        }
+        if (m.author() == Author.BUSINESS_API && claimedIds.remove(messageKey)) {
+          claimed.add(item.key());
         }
       }
-      return new Written(keys, dispatch, claimed);
-    });
+    }
+    return new Written(keys, dispatch, claimed);
   }
 
   public Future<Void> audit(SqlClient client, AuditRecord a) {
