@@ -3,7 +3,8 @@
 -- that reports the same message as typed on the phone) may store a message as business_human and
 -- pause its conversation before the API echo of that message arrives:
 --  * claim_api_sends(): an API send of a message stored as business_human corrects its author
---    (used by inbox_append for send.message echoes; the outbox records its own sends with it)
+--    (used by inbox_append for send.message echoes; the outbox, a later issue, is to call it with
+--    the ids its own sends get back)
 --  * refresh_takeovers(): recomputes a human-takeover pause from the human messages that remain,
 --    lifting it when none is left within the tenant's auto-resume
 --  * inbox_append: an upsert and an API echo of one id in one batch store the API send and do not
