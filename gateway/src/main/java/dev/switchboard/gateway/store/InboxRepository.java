@@ -65,8 +65,11 @@ public final class InboxRepository {
    *                 (not those held back by a paused conversation)
    * @param claimed  keys of API sends that corrected a message stored as typed by a person (an
    *                 upsert reported before the API echo of the same message)
+   * @param written  keys of new message events whose message this batch inserted or replaced (not
+   *                 a second event of a message already stored)
    */
-  public record Written(Set<String> newKeys, Map<String, Long> dispatch, Set<String> claimed) {
+  public record Written(Set<String> newKeys, Map<String, Long> dispatch, Set<String> claimed,
+                        Set<String> written) {
   }
 
   /** Writes the batch (one statement: atomic). */
@@ -111,6 +114,7 @@ public final class InboxRepository {
     }
     Map<String, Long> dispatch = new HashMap<>();
     Set<String> claimed = new HashSet<>();
+    Set<String> written = new HashSet<>();
     Set<String> handedOn = new HashSet<>();
     for (boolean edits : new boolean[] {false, true}) {
       for (Item item : items) {
@@ -120,6 +124,9 @@ public final class InboxRepository {
         }
         String messageKey = RecentKeys.key(item.tenant(), item.channel(), text(m.platformMessageId()));
         Stored s = stored.get(messageKey);
+        if (s != null) {
+          written.add(item.key());
+        }
         if (s != null && s.dispatch() && handedOn.add(messageKey)) {
           dispatch.put(item.key(), s.conversation());
         }
@@ -128,7 +135,7 @@ public final class InboxRepository {
         }
       }
     }
-    return new Written(keys, dispatch, claimed);
+    return new Written(keys, dispatch, claimed, written);
   }
 
   public Future<Void> audit(SqlClient client, AuditRecord a) {

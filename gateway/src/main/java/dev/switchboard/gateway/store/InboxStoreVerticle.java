@@ -199,7 +199,8 @@ public final class InboxStoreVerticle extends VerticleBase {
         if (newKeys.remove(key)) {
           stored++;
           storedByType.merge(r.channel() + '\u0000' + e.eventType(), 1, Integer::sum);
-          if (e instanceof InboundMessage m && m.author() == Author.BUSINESS_HUMAN) {
+          if (e instanceof InboundMessage m && m.author() == Author.BUSINESS_HUMAN
+              && written.written().contains(key)) {
             humans++;
           }
           if (written.claimed().contains(key)) {

@@ -163,6 +163,7 @@ class EvolutionWebhookIT {
     String chat = jid();
     String sent = id();
     JsonObject echo = Evolution.text(chat, true, sent, "Você", now(), "Seu pedido saiu para entrega", "PENDING");
+    double signals = signals();
 
     assertThat(post("send.message", echo).statusCode()).isEqualTo(200);
     // some Evolution versions also emit the API send as a fromMe messages.upsert: the id is known
@@ -173,6 +174,7 @@ class EvolutionWebhookIT {
         TENANT, sent)).isEqualTo(1);
     assertThat(message(sent, "m.direction::text, m.author::text")).containsExactly("outbound", "business_api");
     assertThat(conversation(chat)).containsExactly("active", null, "false");
+    assertThat(signals()).as("the upsert of a known API send is no takeover signal").isEqualTo(signals);
   }
 
   @Test
@@ -240,6 +242,11 @@ class EvolutionWebhookIT {
       assertThat(message(ids.get(i), "m.author::text")).containsExactly("business_api");
       assertThat(conversation(chats.get(i))).as("conversation of send %d", i).containsExactly("active", null, "false");
     }
+  }
+
+  private static double signals() {
+    return PrometheusText.sum(PrometheusText.parse(gw.get("/metrics").body()),
+        "switchboard_takeover_signals_total", Map.of("channel", "evolution"));
   }
 
   private static double corrections() {
