@@ -65,11 +65,11 @@ public final class InboxRepository {
    *                 (not those held back by a paused conversation)
    * @param claimed  keys of API sends that corrected a message stored as typed by a person (an
    *                 upsert reported before the API echo of the same message)
-   * @param written  keys of new message events whose message this batch inserted or replaced (not
-   *                 a second event of a message already stored)
+   * @param messagesStored keys of new message events whose message this batch inserted or replaced
+   *                 (not a second event of a message already stored)
    */
   public record Written(Set<String> newKeys, Map<String, Long> dispatch, Set<String> claimed,
-                        Set<String> written) {
+                        Set<String> messagesStored) {
   }
 
   /** Writes the batch (one statement: atomic). */
@@ -105,37 +105,43 @@ public final class InboxRepository {
         default -> throw new IllegalStateException("inbox_append returned a row of kind " + row.getString(0));
       }
     }
-    // the database holds (and returns) ids as sanitized text; the caller knows them as received
+    // the database holds (and returns) ids as sanitized text; the caller knows them as received.
+    // New message events are visited unedited first, then edits, each in key order.
     Set<String> keys = new HashSet<>();
+    List<Item> newMessages = new ArrayList<>();
+    List<Item> newEdits = new ArrayList<>();
     for (Item item : items) {
-      if (newIds.contains(RecentKeys.key(item.tenant(), item.channel(), text(item.event().idempotencyKey())))) {
-        keys.add(item.key());
+      String key = item.key();
+      String idem = item.event().idempotencyKey();
+      String dbIdem = text(idem);
+      String dbKey = dbIdem.equals(idem) ? key : RecentKeys.key(item.tenant(), item.channel(), dbIdem);
+      if (newIds.contains(dbKey)) {
+        keys.add(key);
+        if (item.event() instanceof InboundMessage m) {
+          (m.editedAt() == null ? newMessages : newEdits).add(item);
+        }
       }
     }
+    newMessages.addAll(newEdits);
     Map<String, Long> dispatch = new HashMap<>();
     Set<String> claimed = new HashSet<>();
-    Set<String> written = new HashSet<>();
+    Set<String> messagesStored = new HashSet<>();
     Set<String> handedOn = new HashSet<>();
-    for (boolean edits : new boolean[] {false, true}) {
-      for (Item item : items) {
-        if (!(item.event() instanceof InboundMessage m) || (m.editedAt() != null) != edits
-            || !keys.contains(item.key())) {
-          continue;
-        }
-        String messageKey = RecentKeys.key(item.tenant(), item.channel(), text(m.platformMessageId()));
-        Stored s = stored.get(messageKey);
-        if (s != null) {
-          written.add(item.key());
-        }
-        if (s != null && s.dispatch() && handedOn.add(messageKey)) {
+    for (Item item : newMessages) {
+      InboundMessage m = (InboundMessage) item.event();
+      String messageKey = RecentKeys.key(item.tenant(), item.channel(), text(m.platformMessageId()));
+      Stored s = stored.get(messageKey);
+      if (s != null) {
+        messagesStored.add(item.key());
+        if (s.dispatch() && handedOn.add(messageKey)) {
           dispatch.put(item.key(), s.conversation());
         }
-        if (m.author() == Author.BUSINESS_API && claimedIds.remove(messageKey)) {
-          claimed.add(item.key());
-        }
+      }
+      if (m.author() == Author.BUSINESS_API && claimedIds.remove(messageKey)) {
+        claimed.add(item.key());
       }
     }
-    return new Written(keys, dispatch, claimed, written);
+    return new Written(keys, dispatch, claimed, messagesStored);
   }
 
   public Future<Void> audit(SqlClient client, AuditRecord a) {

@@ -200,7 +200,7 @@ public final class InboxStoreVerticle extends VerticleBase {
           stored++;
           storedByType.merge(r.channel() + '\u0000' + e.eventType(), 1, Integer::sum);
           if (e instanceof InboundMessage m && m.author() == Author.BUSINESS_HUMAN
-              && written.written().contains(key)) {
+              && written.messagesStored().contains(key)) {
             humans++;
           }
           if (written.claimed().contains(key)) {
