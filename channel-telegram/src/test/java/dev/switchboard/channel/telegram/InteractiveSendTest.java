@@ -6,41 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.plugin.channel.SendOutcome;
 import dev.switchboard.plugin.model.MessageType;
 import dev.switchboard.plugin.model.OutboundMessage;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The canonical interactive model as Telegram keyboards, as sent to the Bot API. */
-class InteractiveSendTest {
+class InteractiveSendTest extends BotApiTest {
   private static final String ADA = "73104289";
 
-  private static Vertx vertx;
-  private static HttpClient client;
-  private static FakeBotApi api;
   private TelegramSender sender;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    client = vertx.createHttpClient();
-    api = FakeBotApi.start(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.stop();
-    await(vertx.close());
-  }
 
   @BeforeEach
   void fresh() {
-    api.reset();
     sender = new TelegramSender(api.context(client));
   }
 

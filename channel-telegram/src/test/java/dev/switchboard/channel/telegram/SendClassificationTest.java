@@ -8,44 +8,23 @@ import dev.switchboard.plugin.channel.AccountConfig;
 import dev.switchboard.plugin.channel.SendOutcome;
 import dev.switchboard.plugin.model.MessageType;
 import dev.switchboard.plugin.model.OutboundMessage;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** How every kind of Bot API answer (and no answer) is classified. */
-class SendClassificationTest {
+class SendClassificationTest extends BotApiTest {
   private static final long ADA = 73104289L;
 
-  private static Vertx vertx;
-  private static HttpClient client;
-  private static FakeBotApi api;
   private TelegramSender sender;
   private SendOutcome outcome;
 
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    client = vertx.createHttpClient();
-    api = FakeBotApi.start(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.stop();
-    await(vertx.close());
-  }
-
   @BeforeEach
   void fresh() {
-    api.reset();
     sender = new TelegramSender(api.context(client));
     outcome = null;
   }

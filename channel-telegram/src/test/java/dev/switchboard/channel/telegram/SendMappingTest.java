@@ -10,43 +10,22 @@ import dev.switchboard.plugin.model.MessageType;
 import dev.switchboard.plugin.model.OutboundMessage;
 import dev.switchboard.plugin.model.Reaction;
 import dev.switchboard.plugin.model.SharedContact;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** What the sender asks the Bot API for each kind of message, and the id it reports. */
-class SendMappingTest {
+class SendMappingTest extends BotApiTest {
   private static final long ADA = 73104289L;
 
-  private static Vertx vertx;
-  private static HttpClient client;
-  private static FakeBotApi api;
   private TelegramSender sender;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    client = vertx.createHttpClient();
-    api = FakeBotApi.start(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.stop();
-    await(vertx.close());
-  }
 
   @BeforeEach
   void fresh() {
-    api.reset();
     sender = new TelegramSender(api.context(client));
   }
 

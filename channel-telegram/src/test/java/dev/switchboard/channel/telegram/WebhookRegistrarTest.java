@@ -6,45 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.channel.telegram.FakeBotApi.Reply;
 import dev.switchboard.plugin.channel.AccountConfig;
 import dev.switchboard.plugin.channel.WebhookRegistrar;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** setWebhook / getWebhookInfo through the plugin's registrar. */
-class WebhookRegistrarTest {
+class WebhookRegistrarTest extends BotApiTest {
   private static final String URL = "https://gw.example.com/webhooks/telegram/acme";
   private static final JsonArray KINDS = new JsonArray().add("message").add("edited_message").add("channel_post")
       .add("edited_channel_post").add("business_message").add("edited_business_message").add("callback_query")
       .add("message_reaction").add("my_chat_member").add("chat_member");
 
-  private static Vertx vertx;
-  private static HttpClient client;
-  private static FakeBotApi api;
   private final WebhookRegistrar registrar = new TelegramChannelPlugin().webhookRegistrar();
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    client = vertx.createHttpClient();
-    api = FakeBotApi.start(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.stop();
-    await(vertx.close());
-  }
-
-  @BeforeEach
-  void fresh() {
-    api.reset();
-  }
 
   @Test
   void registeringSendsTheUrlSecretUpdateKindsAndConnections() {
