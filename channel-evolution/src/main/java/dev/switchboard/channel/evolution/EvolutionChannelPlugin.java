@@ -5,12 +5,16 @@ import dev.switchboard.plugin.channel.ChannelContext;
 import dev.switchboard.plugin.channel.ChannelPlugin;
 import dev.switchboard.plugin.channel.ChannelSender;
 import dev.switchboard.plugin.channel.DecodeResult;
+import dev.switchboard.plugin.channel.Pacing;
+import dev.switchboard.plugin.channel.SendCapabilities;
 import dev.switchboard.plugin.channel.WebhookRegistrar;
 import dev.switchboard.plugin.channel.WebhookRequest;
 import dev.switchboard.plugin.model.ChannelId;
+import dev.switchboard.plugin.model.MessageType;
 import dev.switchboard.plugin.spi.ConfigField;
 import dev.switchboard.plugin.spi.PluginDescriptor;
 import dev.switchboard.plugin.spi.SpiVersion;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -31,6 +35,11 @@ public final class EvolutionChannelPlugin implements ChannelPlugin {
           ConfigField.secret(API_KEY,
               "The instance's API key: sent as apikey on every call, and expected on its webhooks")));
 
+  private static final SendCapabilities CAPABILITIES = new SendCapabilities(
+      EnumSet.of(MessageType.TEXT, MessageType.IMAGE, MessageType.VIDEO, MessageType.AUDIO, MessageType.VOICE,
+          MessageType.DOCUMENT, MessageType.REACTION, MessageType.LOCATION, MessageType.CONTACTS),
+      65_536, 1024, Pacing.perSecond(20, 20), Pacing.perSecond(1, 3), Pacing.perMinute(20, 3));
+
   @Override
   public PluginDescriptor descriptor() {
     return DESCRIPTOR;
@@ -45,6 +54,32 @@ public final class EvolutionChannelPlugin implements ChannelPlugin {
   @Override
   public DecodeResult decodeWebhook(WebhookRequest request, AccountConfig account) {
     return EvolutionWebhookDecoder.decode(request, account.get(INSTANCE), account.get(API_KEY));
+  }
+
+  /**
+   * Text, media by URL, voice notes, reactions, locations and contact cards through Baileys.
+   * Evolution sets no limit of its own; WhatsApp bans numbers that send too fast, so the defaults
+   * are conservative: 20 messages/s per instance, about one per second to one chat.
+   */
+  @Override
+  public SendCapabilities sendCapabilities() {
+    return CAPABILITIES;
+  }
+
+  /** A phone number ({@code +} optional) becomes its JID; a JID is kept (normalised). */
+  @Override
+  public String chatIdFor(String to) {
+    Jid jid = Jid.parse(to);
+    if (jid == null || jid.isBroadcastLike()) {
+      throw new IllegalArgumentException("must be a phone number (digits, + optional) or a WhatsApp JID such as 5511912345678@s.whatsapp.net");
+    }
+    return jid.toString();
+  }
+
+  @Override
+  public boolean isGroupChat(String chatId) {
+    Jid jid = Jid.parse(chatId);
+    return jid != null && jid.isGroup();
   }
 
   @Override

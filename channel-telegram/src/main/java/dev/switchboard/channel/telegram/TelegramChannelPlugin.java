@@ -5,13 +5,18 @@ import dev.switchboard.plugin.channel.ChannelContext;
 import dev.switchboard.plugin.channel.ChannelPlugin;
 import dev.switchboard.plugin.channel.ChannelSender;
 import dev.switchboard.plugin.channel.DecodeResult;
+import dev.switchboard.plugin.channel.Pacing;
+import dev.switchboard.plugin.channel.SendCapabilities;
 import dev.switchboard.plugin.channel.WebhookRegistrar;
 import dev.switchboard.plugin.channel.WebhookRequest;
 import dev.switchboard.plugin.model.ChannelId;
+import dev.switchboard.plugin.model.MessageType;
 import dev.switchboard.plugin.spi.ConfigField;
 import dev.switchboard.plugin.spi.PluginDescriptor;
 import dev.switchboard.plugin.spi.SpiVersion;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The Telegram Bot API channel: webhook updates authenticated by the secret token Telegram echoes
@@ -36,6 +41,17 @@ public final class TelegramChannelPlugin implements ChannelPlugin {
 
   private static final WebhookRegistrar REGISTRAR = new TelegramWebhookRegistrar();
 
+  /** Longest text accepted by the send API: split by the sender into up to 8 messages of 4096. */
+  public static final int MAX_TEXT = 8 * 4096;
+  private static final Pattern CHAT_ID = Pattern.compile("-?[1-9][0-9]{0,18}");
+  private static final Pattern CHANNEL_USERNAME = Pattern.compile("@[A-Za-z][A-Za-z0-9_]{3,31}");
+  private static final SendCapabilities CAPABILITIES = new SendCapabilities(
+      EnumSet.of(MessageType.TEXT, MessageType.IMAGE, MessageType.VIDEO, MessageType.AUDIO, MessageType.VOICE,
+          MessageType.DOCUMENT, MessageType.STICKER, MessageType.ANIMATION, MessageType.VIDEO_NOTE,
+          MessageType.INTERACTIVE, MessageType.REACTION, MessageType.LOCATION, MessageType.CONTACTS,
+          MessageType.EDIT, MessageType.SYSTEM),
+      MAX_TEXT, 1024, Pacing.perSecond(30, 30), Pacing.perSecond(1, 1), Pacing.perMinute(20, 3));
+
   @Override
   public PluginDescriptor descriptor() {
     return DESCRIPTOR;
@@ -50,6 +66,32 @@ public final class TelegramChannelPlugin implements ChannelPlugin {
   @Override
   public DecodeResult decodeWebhook(WebhookRequest request, AccountConfig account) {
     return TelegramWebhookDecoder.decode(request, account.get(SECRET_TOKEN), accountRef(account));
+  }
+
+  /**
+   * Texts of any length (split into 4096-character messages), captions up to 1024, every media kind
+   * by file_id or URL, locations, contact cards, reactions, keyboards, edits. Pace (Telegram's FAQ):
+   * about 30 messages/s per bot, one per second to one chat, 20 per minute to one group.
+   */
+  @Override
+  public SendCapabilities sendCapabilities() {
+    return CAPABILITIES;
+  }
+
+  /** A chat id (an integer, negative for groups and channels) or {@code @channelusername}. */
+  @Override
+  public String chatIdFor(String to) {
+    String t = to == null ? "" : to.strip();
+    if (CHAT_ID.matcher(t).matches() || CHANNEL_USERNAME.matcher(t).matches()) {
+      return t;
+    }
+    throw new IllegalArgumentException("must be a Telegram chat id (an integer, negative for groups) or @channelusername");
+  }
+
+  /** Groups, supergroups and channels have negative ids (or are addressed by @username). */
+  @Override
+  public boolean isGroupChat(String chatId) {
+    return chatId.startsWith("-") || chatId.startsWith("@");
   }
 
   @Override

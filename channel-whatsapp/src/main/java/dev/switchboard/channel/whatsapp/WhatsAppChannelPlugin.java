@@ -5,8 +5,11 @@ import dev.switchboard.plugin.channel.ChannelContext;
 import dev.switchboard.plugin.channel.ChannelPlugin;
 import dev.switchboard.plugin.channel.ChannelSender;
 import dev.switchboard.plugin.channel.DecodeResult;
+import dev.switchboard.plugin.channel.Pacing;
+import dev.switchboard.plugin.channel.SendCapabilities;
 import dev.switchboard.plugin.channel.WebhookRequest;
 import dev.switchboard.plugin.model.ChannelId;
+import dev.switchboard.plugin.model.MessageType;
 import dev.switchboard.plugin.spi.ConfigField;
 import dev.switchboard.plugin.spi.PluginDescriptor;
 import dev.switchboard.plugin.spi.SpiVersion;
@@ -14,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -48,6 +52,12 @@ public final class WhatsAppChannelPlugin implements ChannelPlugin {
           ConfigField.optional(API_BASE_URL, DEFAULT_API_BASE_URL,
               "Graph API base URL including the version")));
 
+  private static final SendCapabilities CAPABILITIES = new SendCapabilities(
+      EnumSet.of(MessageType.TEXT, MessageType.IMAGE, MessageType.VIDEO, MessageType.AUDIO, MessageType.VOICE,
+          MessageType.DOCUMENT, MessageType.STICKER, MessageType.TEMPLATE, MessageType.INTERACTIVE,
+          MessageType.REACTION, MessageType.LOCATION, MessageType.CONTACTS),
+      4096, 1024, Pacing.perSecond(80, 80), Pacing.perSecond(1.0 / 6, 5), Pacing.perSecond(1.0 / 6, 5));
+
   @Override
   public PluginDescriptor descriptor() {
     return DESCRIPTOR;
@@ -56,6 +66,23 @@ public final class WhatsAppChannelPlugin implements ChannelPlugin {
   @Override
   public String accountRef(AccountConfig account) {
     return account.get(PHONE_NUMBER_ID);
+  }
+
+  /**
+   * Cloud API: text up to 4096 characters, captions up to 1024, media by id or link, templates,
+   * interactive buttons and lists, reactions, locations, contact cards. Pace: 80 messages/s per
+   * business number (Meta's default throughput), about one message per 6 s to one user with short
+   * bursts (the pair rate limit).
+   */
+  @Override
+  public SendCapabilities sendCapabilities() {
+    return CAPABILITIES;
+  }
+
+  /** E.164 digits ({@code +} optional, spaces and dashes dropped), or a business-scoped user id as given. */
+  @Override
+  public String chatIdFor(String to) {
+    return Recipients.chatId(to);
   }
 
   @Override

@@ -28,6 +28,28 @@ public interface ChannelPlugin {
   /** Builds a sender for one tenant's account. */
   ChannelSender newSender(ChannelContext context);
 
+  /** What this channel can send and the platform's documented pace; {@link SendCapabilities#NONE} if it cannot send. */
+  default SendCapabilities sendCapabilities() {
+    return SendCapabilities.NONE;
+  }
+
+  /**
+   * The chat id (as inbound messages of this channel carry it) that a recipient given to the send
+   * API names: WhatsApp E.164 digits, a Telegram chat id or {@code @channel}, an Evolution number or
+   * JID. Pure.
+   *
+   * @throws IllegalArgumentException with a message fit for the API client when {@code to} is not
+   *                                  a recipient of this channel
+   */
+  default String chatIdFor(String to) {
+    throw new IllegalArgumentException("this channel cannot send");
+  }
+
+  /** True when {@code chatId} (as {@link #chatIdFor} returns it) is a group chat, paced as one. */
+  default boolean isGroupChat(String chatId) {
+    return false;
+  }
+
   /** Registers webhooks with the platform, or null when this channel's webhooks are set by hand. */
   default WebhookRegistrar webhookRegistrar() {
     return null;
