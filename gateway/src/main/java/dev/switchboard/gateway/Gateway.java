@@ -1,6 +1,9 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.bus.Codecs;
+import dev.switchboard.gateway.channel.ChannelVerticle;
+import dev.switchboard.gateway.store.OutboxStoreVerticle;
+import dev.switchboard.plugin.channel.ChannelPlugin;
 import dev.switchboard.gateway.config.ConfigFiles;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.db.DatabaseUrl;
@@ -99,8 +102,11 @@ public final class Gateway implements AutoCloseable {
           Math.max(1, Runtime.getRuntime().availableProcessors()));
       List<HttpEdgeVerticle> edges = new CopyOnWriteArrayList<>();
       DatabaseUrl db = database;
+      String node = NodeName.of();
       Future<?> deployed = vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
+          .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant())))
           .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels)))
+          .compose(id -> deploySenders(vertx, channels, config, metrics, node))
           .compose(id -> vertx.deployVerticle(
               new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval())))
           .compose(id -> vertx.deployVerticle(() -> {
@@ -128,6 +134,19 @@ public final class Gateway implements AutoCloseable {
       }
       throw e instanceof StartupException ? e : new StartupException("start-up failed: " + e.getMessage(), e);
     }
+  }
+
+  /** One sender verticle per channel plugin that can send. */
+  private static Future<?> deploySenders(Vertx vertx, ChannelRegistry channels, GatewayConfig config, Metrics metrics,
+                                         String node) {
+    Future<?> chain = Future.succeededFuture();
+    for (String id : new java.util.TreeSet<>(channels.ids())) {
+      ChannelPlugin plugin = channels.find(id).orElseThrow();
+      if (!plugin.sendCapabilities().types().isEmpty()) {
+        chain = chain.compose(v -> vertx.deployVerticle(new ChannelVerticle(plugin, config.outbound(), metrics, node)));
+      }
+    }
+    return chain;
   }
 
   /**

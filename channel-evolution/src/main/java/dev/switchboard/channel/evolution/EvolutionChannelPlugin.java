@@ -77,6 +77,12 @@ public final class EvolutionChannelPlugin implements ChannelPlugin {
   }
 
   @Override
+  public String phoneOf(String chatId) {
+    Jid jid = Jid.parse(chatId);
+    return jid != null && jid.isPhone() ? "+" + jid.user() : null;
+  }
+
+  @Override
   public boolean isGroupChat(String chatId) {
     Jid jid = Jid.parse(chatId);
     return jid != null && jid.isGroup();

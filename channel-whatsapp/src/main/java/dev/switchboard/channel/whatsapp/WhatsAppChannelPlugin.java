@@ -86,6 +86,11 @@ public final class WhatsAppChannelPlugin implements ChannelPlugin {
   }
 
   @Override
+  public String phoneOf(String chatId) {
+    return Recipients.isBusinessScopedId(chatId) ? null : "+" + chatId;
+  }
+
+  @Override
   public ChannelSender newSender(ChannelContext context) {
     throw new UnsupportedOperationException("WhatsApp sending is not implemented yet");
   }

@@ -1,13 +1,16 @@
 package dev.switchboard.gateway.admission;
 
-/** A token bucket: {@code perSecond} tokens flow in, at most {@code burst} are kept. Not thread-safe. */
-final class TokenBucket {
+/**
+ * A token bucket: {@code perSecond} tokens flow in (may be below one: one token per 6 s is
+ * {@code 1.0 / 6}), at most {@code burst} are kept. Not thread-safe: owned by one verticle.
+ */
+public final class TokenBucket {
   private double perSecond;
   private double burst;
   private double tokens;
   private long lastNanos;
 
-  TokenBucket(int perSecond, int burst, long nowNanos) {
+  public TokenBucket(double perSecond, int burst, long nowNanos) {
     this.perSecond = perSecond;
     this.burst = burst;
     this.tokens = burst;
@@ -15,7 +18,7 @@ final class TokenBucket {
   }
 
   /** Applies a changed limit without resetting what was spent. */
-  void reconfigure(int perSecond, int burst, long nowNanos) {
+  public void reconfigure(double perSecond, int burst, long nowNanos) {
     refill(nowNanos); // time before the change accrues at the old rate
     this.perSecond = perSecond;
     this.burst = burst;
@@ -23,14 +26,28 @@ final class TokenBucket {
   }
 
   /** Takes {@code cost} tokens and returns 0, or takes nothing and returns the nanos to wait. */
-  long tryTake(int cost, long nowNanos) {
+  public long tryTake(int cost, long nowNanos) {
+    long wait = waitNanos(cost, nowNanos);
+    if (wait == 0) {
+      tokens -= Math.min(cost, burst);
+    }
+    return wait;
+  }
+
+  /** The nanos until {@code cost} tokens are there (0: now), taking nothing. */
+  public long waitNanos(int cost, long nowNanos) {
     refill(nowNanos);
     double need = Math.min(cost, burst);
     if (tokens >= need) {
-      tokens -= need;
       return 0;
     }
     return (long) Math.ceil((need - tokens) / perSecond * 1e9);
+  }
+
+  /** True when the bucket is full: it remembers nothing a fresh one would not. */
+  public boolean full(long nowNanos) {
+    refill(nowNanos);
+    return tokens >= burst;
   }
 
   private void refill(long nowNanos) {
@@ -41,7 +58,7 @@ final class TokenBucket {
     }
   }
 
-  boolean sameLimit(int perSecond, int burst) {
+  public boolean sameLimit(double perSecond, int burst) {
     return this.perSecond == perSecond && this.burst == burst;
   }
 }

@@ -5,6 +5,7 @@ import dev.switchboard.gateway.housekeeping.AccountStates;
 import dev.switchboard.gateway.store.AppendRequest;
 import dev.switchboard.gateway.store.AppendResult;
 import dev.switchboard.gateway.store.AuditRecord;
+import dev.switchboard.gateway.store.OutboxRecords;
 import dev.switchboard.gateway.store.Ping;
 import dev.switchboard.gateway.tenants.TenantDirectory;
 import io.vertx.core.eventbus.EventBus;
@@ -14,7 +15,11 @@ import java.util.List;
 public final class Codecs {
   private static final List<Class<?>> RECORDS = List.of(AppendRequest.class, AppendResult.class,
       AuditRecord.class, Ping.class, TenantDirectory.class, Dispatch.class,
-      AccountStates.class, AccountStates.Query.class);
+      AccountStates.class, AccountStates.Query.class,
+      OutboxRecords.Enqueue.class, OutboxRecords.Enqueued.class, OutboxRecords.Claim.class,
+      OutboxRecords.Claimed.class, OutboxRecords.Settle.class, OutboxRecords.Settled.class,
+      OutboxRecords.MessageQuery.class, OutboxRecords.ConversationQuery.class, OutboxRecords.ConversationRef.class,
+      OutboxRecords.DeadLetterQuery.class, OutboxRecords.DeadLetterReplay.class, OutboxRecords.JsonAnswer.class);
 
   private Codecs() {
   }

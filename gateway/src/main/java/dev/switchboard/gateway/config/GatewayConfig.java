@@ -23,9 +23,11 @@ import java.util.Set;
  * @param bodyLimit     largest accepted request body in bytes
  * @param dataDir       where the embedded database and generated keys live
  * @param tenants       the tenants to seed
+ * @param outbound      retries, leases and pacing of sends
  */
 public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
-                            long bodyLimit, String dataDir, List<TenantConfig> tenants) {
+                            long bodyLimit, String dataDir, List<TenantConfig> tenants,
+                            OutboundSettings outbound) {
 
   public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
 
@@ -76,7 +78,40 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       }
       tenants.add(tenant);
     }
-    return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants);
+    return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants,
+        outbound(r.object("outbound")));
+  }
+
+  private static OutboundSettings outbound(Reader o) {
+    OutboundSettings d = OutboundSettings.DEFAULTS;
+    int maxAttempts = o.integer("maxAttempts", d.maxAttempts(), 1, 1000);
+    String inDoubt = o.string("inDoubt", "resend");
+    OutboundSettings.InDoubt policy = switch (inDoubt) {
+      case "resend" -> OutboundSettings.InDoubt.RESEND;
+      case "fail" -> OutboundSettings.InDoubt.FAIL;
+      default -> throw new ConfigError(o.key("inDoubt"), "must be resend or fail, got '" + inDoubt + "'");
+    };
+    int queue = o.integer("queuePerTenant", d.queuePerTenant(), 1, 10_000_000);
+    Duration lease = o.duration("lease", d.lease(), Duration.ofSeconds(5));
+    Duration base = o.duration("backoffBase", d.backoffBase(), Duration.ofMillis(10));
+    Duration max = o.duration("backoffMax", d.backoffMax(), base);
+    Map<String, Map<String, dev.switchboard.plugin.channel.Pacing>> pacing = new LinkedHashMap<>();
+    Reader p = o.object("pacing");
+    for (String channel : p.node.fieldNames()) {
+      Reader c = p.object(channel);
+      Map<String, dev.switchboard.plugin.channel.Pacing> levels = new LinkedHashMap<>();
+      for (String level : c.node.fieldNames()) {
+        if (!List.of("account", "recipient", "group").contains(level)) {
+          throw new ConfigError(c.key(level), "unknown pacing level: use account, recipient or group");
+        }
+        Reader l = c.object(level);
+        double perSecond = l.decimal("perSecond", 0, 1e-6, 1e7);
+        int burst = l.integer("burst", (int) Math.max(1, Math.ceil(perSecond)), 1, 10_000_000);
+        levels.put(level, dev.switchboard.plugin.channel.Pacing.perSecond(perSecond, burst));
+      }
+      pacing.put(channel, levels);
+    }
+    return new OutboundSettings(maxAttempts, policy, queue, lease, base, max, pacing);
   }
 
   private static int parsePort(String value) {
@@ -199,6 +234,43 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
         throw new ConfigError(key(field), "is required");
       }
       return v;
+    }
+
+    Duration duration(String field, Duration fallback, Duration min) {
+      String v = string(field, null);
+      if (v == null) {
+        return fallback;
+      }
+      Duration d;
+      try {
+        d = Duration.parse(v);
+      } catch (DateTimeParseException e) {
+        throw new ConfigError(key(field), "must be an ISO-8601 duration like PT30S, got '" + v + "'");
+      }
+      if (d.compareTo(min) < 0) {
+        throw new ConfigError(key(field), "must be at least " + min);
+      }
+      return d;
+    }
+
+    double decimal(String field, double fallback, double min, double max) {
+      Object v = node.getValue(field);
+      if (v == null) {
+        if (fallback < min) {
+          throw new ConfigError(key(field), "is required");
+        }
+        return fallback;
+      }
+      double parsed;
+      try {
+        parsed = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v).trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigError(key(field), "must be a number, got '" + v + "'");
+      }
+      if (!(parsed >= min && parsed <= max)) {
+        throw new ConfigError(key(field), "must be between " + min + " and " + max + ", got " + v);
+      }
+      return parsed;
     }
 
     int integer(String field, int fallback, int min, int max) {

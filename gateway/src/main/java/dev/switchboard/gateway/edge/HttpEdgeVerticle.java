@@ -2,6 +2,9 @@ package dev.switchboard.gateway.edge;
 
 import dev.switchboard.gateway.admin.AdminAuth;
 import dev.switchboard.gateway.admin.WebhookRegistrationHandler;
+import dev.switchboard.gateway.api.DeadLettersApi;
+import dev.switchboard.gateway.api.MessagesApi;
+import dev.switchboard.gateway.api.TenantAuth;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.housekeeping.AccountStates;
 import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
@@ -33,6 +36,8 @@ import java.util.TreeSet;
  * latest tenant snapshot — and turns HTTP into bus requests. Deployed once per event loop.
  */
 public final class HttpEdgeVerticle extends VerticleBase {
+  /** Largest body of an API request (a send is small: a text of 64 KiB at most, media by reference). */
+  static final long API_BODY_LIMIT = 256 * 1024;
   private final GatewayConfig config;
   private final ChannelRegistry channels;
   private final Metrics metrics;
@@ -90,6 +95,16 @@ public final class HttpEdgeVerticle extends VerticleBase {
     WebhookRegistrationHandler registration = new WebhookRegistrationHandler(vertx, () -> directory, channels,
         config.publicBaseUrl(), platformClient());
     router.route("/admin/*").handler(admin::require);
+    DeadLettersApi deadLetters = new DeadLettersApi(vertx.eventBus());
+    router.get("/admin/dead-letters").handler(deadLetters::list);
+    router.get("/admin/dead-letters/:id").handler(deadLetters::get);
+    router.post("/admin/dead-letters/:id/replay").handler(deadLetters::replay);
+
+    TenantAuth tenantAuth = new TenantAuth(() -> directory);
+    MessagesApi messages = new MessagesApi(channels, metrics, vertx.eventBus());
+    router.route("/v1/*").handler(tenantAuth::require);
+    router.post("/v1/messages").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT)).handler(messages::send);
+    router.get("/v1/messages/:id").handler(messages::get);
     router.post("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::register);
     router.get("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::info);
     router.get("/metrics").handler(ctx -> ctx.response()
@@ -129,9 +144,23 @@ public final class HttpEdgeVerticle extends VerticleBase {
     return router;
   }
 
-  private static String routeLabel(RoutingContext ctx) {
-    return ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "unmatched" : ctx.currentRoute().getPath();
+  /** The route template of the request's path ({@code /v1/messages/{id}}): a bounded label, never an id. */
+  static String routeLabel(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (path == null || !(path.startsWith("/v1/") || path.startsWith("/admin/"))) {
+      return "unmatched";
+    }
+    StringBuilder label = new StringBuilder();
+    String[] parts = path.substring(1).split("/", 8);
+    for (String part : parts) {
+      label.append('/').append(ROUTE_WORDS.contains(part) ? part : "{id}");
+    }
+    return label.toString();
   }
+
+  private static final java.util.Set<String> ROUTE_WORDS = java.util.Set.of("v1", "admin", "messages",
+      "conversations", "contacts", "dead-letters", "replay", "tenants", "channels", "webhook", "api-keys",
+      "pause", "resume", "memories", "usage", "whatsapp", "telegram", "evolution");
 
   /** HTTP client for platform calls made from the edge (webhook registration); closed with Vert.x. */
   private HttpClient platformClient() {

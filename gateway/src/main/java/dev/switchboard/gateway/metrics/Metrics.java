@@ -110,6 +110,53 @@ public final class Metrics {
     }
   }
 
+  /** Dead letters made, by kind ({@code outbound}, {@code forward}). */
+  public void deadLetters(String kind, int count) {
+    counter("switchboard.dead.letters", "Messages that failed for good and became dead letters, by kind", "kind", kind)
+        .increment(count);
+  }
+
+  /** Dead letters put back in the queue by an operator. */
+  public void deadLetterReplays(String kind) {
+    counter("switchboard.dead.letter.replays", "Dead letters replayed through the admin API, by kind", "kind", kind)
+        .increment();
+  }
+
+  /** A send's outcome: {@code sent}, {@code retry}, {@code failed}. */
+  public void outbound(String channel, String outcome) {
+    counter("switchboard.outbound", "Send attempts by channel and outcome (sent, retry, failed)",
+        "channel", channel, "outcome", outcome).increment();
+  }
+
+  /** A send found in doubt (its process died between calling the platform and recording the answer). */
+  public void inDoubt(String channel) {
+    counter("switchboard.outbound.in.doubt",
+        "Sends found in doubt after a crash or lost lease (the platform may have them): resent or failed per outbound.inDoubt",
+        "channel", channel).increment();
+  }
+
+  /** A platform throttle (or transient failure) that backed off sends, by the scope it applies to. */
+  public void throttle(String channel, String scope) {
+    counter("switchboard.outbound.throttles", "Back-offs asked for by a platform, by scope (message, recipient, account)",
+        "channel", channel, "scope", scope).increment();
+  }
+
+  /** Time from a send's acceptance by the API to the platform accepting it. */
+  public void sentLatency(String channel, long nanos) {
+    timers.computeIfAbsent("sent|" + channel, c -> Timer.builder("switchboard.outbound.sent.latency")
+        .description("Time from accepting a send (202) to the platform accepting it")
+        .tag("channel", channel)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Sends accepted or refused by the API: {@code queued}, {@code duplicate}, {@code conflict}, {@code outside_window}, … */
+  public void sendRequest(String outcome) {
+    counter("switchboard.send.requests", "POST /v1/messages answers by outcome", "outcome", outcome).increment();
+  }
+
   /** API sends that corrected a message stored as typed by a person (a false takeover signal). */
   public void takeoverCorrections(String channel, int count) {
     if (count > 0) {

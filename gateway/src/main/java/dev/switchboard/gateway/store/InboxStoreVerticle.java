@@ -171,7 +171,7 @@ public final class InboxStoreVerticle extends VerticleBase {
           return (Void) null;
         })
         .recover(err -> {
-          if (batch.size() > 1 && isDataError(err)) {
+          if (batch.size() > 1 && SqlStates.isDataError(err)) {
             // one call's data broke the batch: retry each call alone so the others are not held back
             metrics.storeFailure("data_split");
             Future<Void> chain = Future.succeededFuture();
@@ -228,7 +228,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   }
 
   private void fail(List<Pending> batch, Throwable err) {
-    boolean data = isDataError(err);
+    boolean data = SqlStates.isDataError(err);
     metrics.storeFailure(data ? "data" : "unavailable");
     if (data) {
       LOG.atError().addKeyValue("sqlState", ((PgException) err).getSqlState())
@@ -244,14 +244,6 @@ public final class InboxStoreVerticle extends VerticleBase {
         p.message().fail(FailureCodes.STORAGE_UNAVAILABLE, "storage unavailable");
       }
     }
-  }
-
-  /** Data exceptions (class 22) and integrity violations (class 23): this data, not the database. */
-  private static boolean isDataError(Throwable err) {
-    if (err instanceof PgException pg && pg.getSqlState() != null) {
-      return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23");
-    }
-    return false;
   }
 
   private void onAudit(Message<AuditRecord> message) {

@@ -17,15 +17,33 @@ import java.util.function.Function;
  * recorded.
  */
 public final class FakePlatform implements AutoCloseable {
-  /** One recorded call. */
-  public record Call(String method, String path, Map<String, String> headers, String body) {
+  /** One recorded call; {@code atNanos} is {@link System#nanoTime()} when it arrived. */
+  public record Call(String method, String path, Map<String, String> headers, String body, long atNanos) {
     public JsonObject json() {
       return body == null || body.isEmpty() ? new JsonObject() : new JsonObject(body);
     }
   }
 
-  /** An answer: status and JSON body. */
-  public record Answer(int status, JsonObject body) {
+  /**
+   * An answer: status, JSON body, extra headers, and how long to wait before answering
+   * ({@link #NEVER}: hold the request open without answering, like a platform that hangs).
+   */
+  public record Answer(int status, JsonObject body, Map<String, String> headers, long delayMillis) {
+    public static final long NEVER = -1;
+
+    public Answer(int status, JsonObject body) {
+      this(status, body, Map.of(), 0);
+    }
+
+    public Answer withHeader(String name, String value) {
+      Map<String, String> h = new java.util.HashMap<>(headers);
+      h.put(name, value);
+      return new Answer(status, body, h, delayMillis);
+    }
+
+    public static Answer hang() {
+      return new Answer(0, new JsonObject(), Map.of(), NEVER);
+    }
   }
 
   private final Vertx vertx = Vertx.vertx();
@@ -56,19 +74,39 @@ public final class FakePlatform implements AutoCloseable {
     return List.copyOf(calls);
   }
 
+  /** The recorded calls to {@code path}. */
+  public List<Call> calls(String path) {
+    return calls.stream().filter(c -> c.path().equals(path)).toList();
+  }
+
+  public void clear() {
+    calls.clear();
+  }
+
   private void handle(HttpServerRequest request) {
     request.body().onSuccess(buffer -> {
       Map<String, String> headers = new ConcurrentHashMap<>();
       request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
-      Call call = new Call(request.method().name(), request.path(), headers, buffer.toString());
+      Call call = new Call(request.method().name(), request.path(), headers, buffer.toString(), System.nanoTime());
       calls.add(call);
       Function<Call, Answer> route = routes.get(request.path());
       Answer answer = route == null
           ? new Answer(404, new JsonObject().put("ok", false).put("error_code", 404)
               .put("description", "Not Found: method not found"))
           : route.apply(call);
-      request.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
-          .end(answer.body().encode());
+      if (answer.delayMillis() == Answer.NEVER) {
+        return;
+      }
+      Runnable reply = () -> {
+        var response = request.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json");
+        answer.headers().forEach(response::putHeader);
+        response.end(answer.body().encode());
+      };
+      if (answer.delayMillis() > 0) {
+        vertx.setTimer(answer.delayMillis(), id -> reply.run());
+      } else {
+        reply.run();
+      }
     });
   }
 

@@ -54,11 +54,17 @@ public final class RunningGateway implements AutoCloseable {
    * {@code http.publicBaseUrl}) are merged into the config.
    */
   public static RunningGateway start(JsonObject tenantConfig, JsonObject topLevel) {
+    return start(java.util.List.of(tenantConfig), topLevel);
+  }
+
+  /** A gateway with these tenants (the first is {@link #tenant}); {@code topLevel} as above. */
+  public static RunningGateway start(java.util.List<JsonObject> tenantConfigs, JsonObject topLevel) {
+    JsonObject tenantConfig = tenantConfigs.get(0);
     JsonObject http = new JsonObject().put("port", freePort());
     JsonObject config = new JsonObject()
         .put("database", new JsonObject().put("url", TestDatabase.url().withCredentials()))
         .put("dataDir", Path.of("target", "gateway-data").toString())
-        .put("tenants", new JsonArray().add(tenantConfig));
+        .put("tenants", new JsonArray(new java.util.ArrayList<>(tenantConfigs)));
     topLevel.forEach(e -> config.put(e.getKey(), e.getValue()));
     config.put("http", http.mergeIn(config.getJsonObject("http", new JsonObject())));
     Map<String, String> env = new HashMap<>();

@@ -17,6 +17,22 @@ public final class Addresses {
    * stored while its conversation is paused is not): the dispatcher's input.
    */
   public static final String DISPATCH = "sb.dispatch";
+  /** Outbox store: durably accept one send (replies when committed, or why not). */
+  public static final String OUTBOX_ENQUEUE = "sb.outbox.enqueue";
+  /** Outbox store: lease due rows of one channel to a sender. */
+  public static final String OUTBOX_CLAIM = "sb.outbox.claim";
+  /** Outbox store: record a batch of send outcomes. */
+  public static final String OUTBOX_SETTLE = "sb.outbox.settle";
+  /** Outbox store: one stored message of a tenant, as the API shows it. */
+  public static final String OUTBOX_MESSAGE = "sb.outbox.message";
+  /** Outbox store: a tenant's conversation's channel and chat. */
+  public static final String OUTBOX_CONVERSATION = "sb.outbox.conversation";
+  /** Outbox store: dead letters (one, or a page). */
+  public static final String DEAD_LETTERS = "sb.outbox.deadletters";
+  /** Outbox store: put a dead letter back in the queue. */
+  public static final String DEAD_LETTER_REPLAY = "sb.outbox.replay";
+  /** Published with the channel id when a send was queued: wakes that channel's sender. */
+  public static final String EVT_OUTBOX_QUEUED = "sb.evt.outbox.queued";
   /** Published when the tenant directory changed (config reload, admin API). */
   public static final String EVT_TENANTS_CHANGED = "sb.evt.tenants.changed";
   /** Tenant directory: request the current snapshot. */

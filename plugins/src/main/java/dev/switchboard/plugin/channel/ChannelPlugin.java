@@ -45,6 +45,11 @@ public interface ChannelPlugin {
     throw new IllegalArgumentException("this channel cannot send");
   }
 
+  /** The E.164 phone ({@code +…}) of the person {@code chatId} names, when the id is a phone number; else null. */
+  default String phoneOf(String chatId) {
+    return null;
+  }
+
   /** True when {@code chatId} (as {@link #chatIdFor} returns it) is a group chat, paced as one. */
   default boolean isGroupChat(String chatId) {
     return false;
