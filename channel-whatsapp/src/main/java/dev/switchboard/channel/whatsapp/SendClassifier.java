@@ -15,8 +15,8 @@ import java.time.Duration;
  * Classifies one Cloud API answer. Meta asks integrations to branch on {@code error.code} (and read
  * {@code error_data.details}), not on HTTP statuses or titles, so a Graph error envelope is
  * classified by its code whatever the status (code 3 comes with a 500, 130429 with a 400 or a 429);
- * the status decides only for an unknown code (5xx: retried) and for answers that are no Graph
- * envelope at all. A {@code Retry-After} header, when Meta sends one, replaces every wait below.
+ * the status decides only for a code Meta's table does not list (5xx: retried) and for answers that
+ * are no Graph envelope at all. A {@code Retry-After} header, when Meta sends one, replaces every wait below.
  *
  * <table>
  *   <caption>Graph error codes</caption>
@@ -34,7 +34,10 @@ import java.time.Duration;
  *   <tr><td>0, 190 token; 3, 10, 200–299, 131005 permission; 33, 133010, 131045 number not
  *       registered / deleted; 131031, 368 account locked or restricted; 131037 display name;
  *       131042 payment</td><td>PermanentFailure, accountUnusable</td></tr>
- *   <tr><td>any other code</td><td>PermanentFailure with the code (5xx status: RetryAfter 5 s)</td></tr>
+ *   <tr><td>the other codes of Meta's table (invalid request, recipient-specific, spam and
+ *       messaging limits, templates, flows)</td><td>PermanentFailure with the code</td></tr>
+ *   <tr><td>a code not in Meta's table</td><td>PermanentFailure with the code; with a 5xx status
+ *       RetryAfter 5 s, MESSAGE</td></tr>
  * </table>
  *
  * <p>A 2xx whose JSON has no {@code messages[0].id} is {@code PermanentFailure("bad_response")}:
@@ -102,6 +105,9 @@ final class SendClassifier {
           false, true);
       case 3, 10, 131005 -> permissionMissing(meta, detail);
       case 33, 133010, 131045, 131031, 368, 131037, 131042 -> new PermanentFailure(meta, detail, false, true);
+      case 100, 130472, 130497, 131008, 131009, 131021, 131030, 131048, 131049, 131050, 131051, 131052, 131062,
+           131064, 132000, 132001, 132005, 132007, 132008, 132012, 132015, 132016, 132068 ->
+          new PermanentFailure(meta, detail);
       default -> code >= 200 && code <= 299 ? permissionMissing(meta, detail)
           : answer.status() >= 500 ? retry(answer, TRANSIENT_WAIT, Scope.MESSAGE, meta, detail)
           : new PermanentFailure(meta, detail);

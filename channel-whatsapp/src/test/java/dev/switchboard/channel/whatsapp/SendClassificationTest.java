@@ -136,6 +136,18 @@ class SendClassificationTest extends GraphApiTest {
     }
   }
 
+  @ParameterizedTest(name = "code {0}")
+  @MethodSource("documentedCodes")
+  void theHttpStatusDoesNotChangeHowADocumentedCodeIsClassified(int code, int httpStatus, JsonObject body) {
+    api.enqueue(Reply.json(httpStatus, body));
+    SendOutcome asDocumented = sendToPablo();
+
+    for (int status : new int[] {400, 403, 429, 500, 503}) {
+      api.enqueue(Reply.json(status, body));
+      assertThat(sendToPablo()).as("code %d with HTTP %d", code, status).isEqualTo(asDocumented);
+    }
+  }
+
   @Test
   void everyCodeOfTheErrorTableHasADocumentedFixture() {
     assertThat(documentedErrors().map(d -> d.getJsonObject("body").getJsonObject("error").getInteger("code")))
