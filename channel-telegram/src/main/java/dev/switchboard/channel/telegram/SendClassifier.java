@@ -24,7 +24,7 @@ final class SendClassifier {
 
   static SendOutcome classify(BotApiCall call, BotApiAnswer answer) {
     if (!answer.reached()) {
-      return answer.unreachable() == BotApiAnswer.Unreachable.TIMEOUT
+      return answer.timedOut()
           ? new SendOutcome.RetryAfter(DEFAULT_RETRY, TIMEOUT, "no answer from the Bot API in time (" + call.method() + ")")
           : new SendOutcome.RetryAfter(DEFAULT_RETRY, UNREACHABLE, "could not reach the Bot API (" + call.method() + ")");
     }

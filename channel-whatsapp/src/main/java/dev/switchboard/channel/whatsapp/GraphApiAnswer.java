@@ -3,56 +3,48 @@ package dev.switchboard.channel.whatsapp;
 import static dev.switchboard.plugin.json.JsonFields.nonBlank;
 import static dev.switchboard.plugin.json.JsonFields.object;
 
+import dev.switchboard.plugin.http.JsonPost;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
 /**
- * One Graph API call's answer as received: the HTTP status, the JSON body and the
- * {@code Retry-After} header, or why no answer came. Carries no request data, so never the access
- * token (the client scrubs it from the body too, should Meta ever echo it).
+ * One Graph API call's answer as received ({@link JsonPost.Answer}: status, JSON body,
+ * {@code Retry-After}, or why no answer came), read as the Graph API writes it. Carries no request
+ * data, so never the access token (the client scrubs it from the body too, should Meta ever echo it).
  *
  * <p>Graph errors look like {@code {"error": {"message": "(#131056) <title>", "type":
  * "OAuthException", "code": 131056, "error_data": {"messaging_product": "whatsapp", "details":
  * "…"}, "fbtrace_id": "…"}}}; {@link #errorCode()} and {@link #errorDetail()} read them.
- *
- * @param status           HTTP status, 0 when no answer came
- * @param body             the parsed JSON object, or null when the body was not one (or was over
- *                         the client's size limit)
- * @param retryAfterHeader the {@code Retry-After} header, or null
- * @param unreachable      null when an answer came, else why none did
  */
-record GraphApiAnswer(int status, JsonObject body, String retryAfterHeader, Unreachable unreachable) {
+record GraphApiAnswer(JsonPost.Answer http) {
 
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
   private static final int MAX_DETAIL = 500;
 
-  /** Why a call got no answer. */
-  enum Unreachable {
-    /** No answer within the request timeout (Meta may still have sent the message). */
-    TIMEOUT,
-    /** The connection failed: refused, reset, TLS, DNS. */
-    NETWORK
-  }
-
-  static GraphApiAnswer received(int status, JsonObject body, String retryAfterHeader) {
-    return new GraphApiAnswer(status, body, retryAfterHeader, null);
-  }
-
-  static GraphApiAnswer unreachable(Unreachable why) {
-    return new GraphApiAnswer(0, null, null, why);
-  }
-
   boolean reached() {
-    return unreachable == null;
+    return http.reached();
+  }
+
+  boolean timedOut() {
+    return http.noAnswer() == JsonPost.NoAnswer.TIMEOUT;
+  }
+
+  int status() {
+    return http.status();
+  }
+
+  /** The body as a JSON object, or null when it was not one (or was over the size limit). */
+  JsonObject body() {
+    return http.json();
   }
 
   boolean success() {
-    return status >= 200 && status < 300;
+    return status() >= 200 && status() < 300;
   }
 
   /** {@code error.code} of a Graph error envelope, or null when the body is not one. */
   Integer errorCode() {
-    JsonObject error = object(body, "error");
+    JsonObject error = object(body(), "error");
     return error != null && error.getValue("code") instanceof Number code ? code.intValue() : null;
   }
 
@@ -62,13 +54,13 @@ record GraphApiAnswer(int status, JsonObject body, String retryAfterHeader, Unre
    * {@value #MAX_DETAIL} characters.
    */
   String errorDetail() {
-    JsonObject error = object(body, "error");
+    JsonObject error = object(body(), "error");
     String message = nonBlank(error, "message");
     String details = nonBlank(object(error, "error_data"), "details");
     if (details == null) {
       details = nonBlank(error, "error_user_msg");
     }
-    StringBuilder text = new StringBuilder(message == null ? "HTTP " + status : message);
+    StringBuilder text = new StringBuilder(message == null ? "HTTP " + status() : message);
     if (details != null && !details.equals(message)) {
       text.append(": ").append(details);
     }
@@ -81,19 +73,12 @@ record GraphApiAnswer(int status, JsonObject body, String retryAfterHeader, Unre
 
   /** The {@code Retry-After} header's delay (seconds form, 1 s to 1 h), or null without a usable one. */
   Duration retryAfter() {
-    if (retryAfterHeader == null) {
+    Long seconds = http.retryAfterSeconds();
+    if (seconds == null) {
       return null;
     }
-    try {
-      long seconds = Long.parseLong(retryAfterHeader.strip());
-      if (seconds < 0) {
-        return null;
-      }
-      Duration after = Duration.ofSeconds(Math.max(1, seconds));
-      return after.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : after;
-    } catch (NumberFormatException e) {
-      return null; // an HTTP date: Meta sends seconds when it sends the header at all
-    }
+    Duration after = Duration.ofSeconds(Math.max(1, seconds));
+    return after.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : after;
   }
 
   private static String oneLine(String text) {

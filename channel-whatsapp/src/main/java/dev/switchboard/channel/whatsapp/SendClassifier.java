@@ -64,7 +64,7 @@ final class SendClassifier {
 
   static SendOutcome classify(SendPlan.Call call, GraphApiAnswer answer) {
     if (!answer.reached()) {
-      return answer.unreachable() == GraphApiAnswer.Unreachable.TIMEOUT
+      return answer.timedOut()
           ? new RetryAfter(TRANSIENT_WAIT, TIMEOUT, "no answer from the Graph API in time", Scope.MESSAGE)
           : new RetryAfter(TRANSIENT_WAIT, UNREACHABLE, "could not reach the Graph API", Scope.MESSAGE);
     }

@@ -256,7 +256,7 @@ class SendClassificationTest extends GraphApiTest {
 
   @Test
   void anOversizedAnswerIsNotReadToItsEnd() {
-    String huge = "{\"messages\":[{\"id\":\"wamid.x\"}],\"padding\":\"" + "x".repeat(2 * GraphApiClient.MAX_RESPONSE_BYTES)
+    String huge = "{\"messages\":[{\"id\":\"wamid.x\"}],\"padding\":\"" + "x".repeat(2 * GraphApiClient.MAX_ANSWER_BYTES)
         + "\"}";
     api.enqueue(new Reply(200, huge, Map.of("Content-Type", "application/json")));
     api.enqueue(new Reply(200, huge, Map.of("Content-Type", "application/json", "Transfer-Encoding", "chunked")));
