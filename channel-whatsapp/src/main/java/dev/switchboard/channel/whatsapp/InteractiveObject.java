@@ -84,14 +84,9 @@ final class InteractiveObject {
     }
     JsonArray replies = new JsonArray();
     Set<String> ids = new HashSet<>();
-    for (Object item : buttons) {
-      JsonObject button = (JsonObject) item;
-      String title = required(button, "title", "each button needs a title");
-      String id = required(button, "id", "button '" + title + "' needs an id or a url");
-      SendRejection.checkLength("button title '" + title + "'", title, BUTTON_TITLE_LIMIT);
-      SendRejection.checkLength("button id of '" + title + "'", id, BUTTON_ID_LIMIT);
-      unique(ids, id, "button ids");
-      replies.add(new JsonObject().put("type", "reply").put("reply", new JsonObject().put("id", id).put("title", title)));
+    for (Object button : buttons) {
+      replies.add(new JsonObject().put("type", "reply")
+          .put("reply", choice((JsonObject) button, "button", " or a url", BUTTON_TITLE_LIMIT, BUTTON_ID_LIMIT, ids)));
     }
     return new JsonObject().put("type", "button").put("body", body)
         .put("action", new JsonObject().put("buttons", replies));
@@ -130,17 +125,13 @@ final class InteractiveObject {
         throw SendRejection.invalid("each section of a list with several sections needs a title");
       }
       JsonArray rows = new JsonArray();
-      for (Object r : items(section, "rows")) {
-        JsonObject row = (JsonObject) r;
-        String rowTitle = required(row, "title", "each list row needs a title");
-        String id = required(row, "id", "list row '" + rowTitle + "' needs an id");
-        SendRejection.checkLength("row title '" + rowTitle + "'", rowTitle, ROW_TITLE_LIMIT);
-        SendRejection.checkLength("row id of '" + rowTitle + "'", id, ROW_ID_LIMIT);
-        unique(ids, id, "row ids");
-        JsonObject mappedRow = new JsonObject().put("id", id).put("title", rowTitle);
+      for (Object rowItem : items(section, "rows")) {
+        JsonObject row = (JsonObject) rowItem;
+        JsonObject mappedRow = choice(row, "list row", "", ROW_TITLE_LIMIT, ROW_ID_LIMIT, ids);
         String description = string(row, "description");
         if (description != null && !description.isBlank()) {
-          SendRejection.checkLength("the description of row '" + rowTitle + "'", description, ROW_DESCRIPTION_LIMIT);
+          SendRejection.checkLength("the description of list row '" + mappedRow.getString("title") + "'", description,
+              ROW_DESCRIPTION_LIMIT);
           mappedRow.put("description", description);
         }
         rows.add(mappedRow);
@@ -169,17 +160,27 @@ final class InteractiveObject {
     return items;
   }
 
+  /**
+   * {@code {id, title}} of a reply button or a list row ({@code what}), checked: both present, within
+   * their limits, the id not among {@code ids} (to which it is added).
+   */
+  private static JsonObject choice(JsonObject item, String what, String orElse, int titleLimit, int idLimit,
+                                   Set<String> ids) {
+    String title = required(item, "title", "each " + what + " needs a title");
+    String id = required(item, "id", what + " '" + title + "' needs an id" + orElse);
+    SendRejection.checkLength(what + " title '" + title + "'", title, titleLimit);
+    SendRejection.checkLength(what + " id of '" + title + "'", id, idLimit);
+    if (!ids.add(id)) {
+      throw SendRejection.invalid(what + " ids must be unique: '" + id + "' appears twice");
+    }
+    return new JsonObject().put("id", id).put("title", title);
+  }
+
   private static String required(JsonObject object, String field, String problem) {
     String value = string(object, field);
     if (value == null || value.isBlank()) {
       throw SendRejection.invalid(problem);
     }
     return value;
-  }
-
-  private static void unique(Set<String> seen, String id, String what) {
-    if (!seen.add(id)) {
-      throw SendRejection.invalid(what + " must be unique: '" + id + "' appears twice");
-    }
   }
 }
