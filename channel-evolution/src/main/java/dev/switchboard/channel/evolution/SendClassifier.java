@@ -13,9 +13,11 @@ import java.util.Optional;
  *       without {@code key.id} → {@code PermanentFailure("bad_response")}: Evolution accepted the
  *       call, so a retry could deliver the message twice.</li>
  *   <li>no reply (refused, reset, timed out), a non-JSON body (a proxy's page), 408, 5xx →
- *       {@code RetryAfter} a few seconds; 429 → {@code RetryAfter} its {@code Retry-After}.</li>
+ *       {@code RetryAfter} a few seconds for this message; 429 → {@code RetryAfter} its
+ *       {@code Retry-After} for the whole account (the instance's server is throttling).</li>
  *   <li>400 or 5xx whose message says the WhatsApp connection is down ("Connection Closed"…) →
- *       {@code RetryAfter(30 s, "not_connected")}; 400 "Timed Out" → {@code RetryAfter}.</li>
+ *       {@code RetryAfter(30 s, "not_connected")} for the whole account (nothing the instance sends
+ *       can go out); 400 "Timed Out" → {@code RetryAfter} for this message.</li>
  *   <li>400 {@code exists: false} → {@code PermanentFailure("not_on_whatsapp", number)} with
  *       {@code recipientUnreachable}; any other 400 → {@code PermanentFailure("bad_request")}.</li>
  *   <li>401 / 403 / 404 → {@code PermanentFailure} ({@code unauthorized}, {@code forbidden},
@@ -52,7 +54,7 @@ final class SendClassifier {
     String message = EvolutionApiErrors.message(body);
     String detail = message == null ? "HTTP " + status : message;
     if ((status == 400 || status >= 500) && EvolutionApiErrors.saysDisconnected(message)) {
-      return new SendOutcome.RetryAfter(NOT_CONNECTED_RETRY, "not_connected", detail);
+      return new SendOutcome.RetryAfter(NOT_CONNECTED_RETRY, "not_connected", detail, SendOutcome.Scope.ACCOUNT);
     }
     switch (status) {
       case 400:
@@ -74,7 +76,8 @@ final class SendClassifier {
       case 408:
         return new SendOutcome.RetryAfter(SHORT_RETRY, "platform_timeout", detail);
       case 429:
-        return new SendOutcome.RetryAfter(retryAfter(reply.retryAfter()), "rate_limited", detail);
+        return new SendOutcome.RetryAfter(retryAfter(reply.retryAfter()), "rate_limited", detail,
+            SendOutcome.Scope.ACCOUNT);
       default:
         return status >= 500
             ? new SendOutcome.RetryAfter(SHORT_RETRY, "server_error", detail)

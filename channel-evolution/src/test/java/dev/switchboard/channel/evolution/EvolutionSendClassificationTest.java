@@ -99,7 +99,7 @@ class EvolutionSendClassificationTest {
     SendOutcome outcome = send("acme-main", INSTANCE_TOKEN, hello(CUSTOMER));
 
     assertThat(outcome).isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(30), "not_connected",
-        "Error: Connection Closed"));
+        "Error: Connection Closed", SendOutcome.Scope.ACCOUNT));
   }
 
   @Test
@@ -107,7 +107,8 @@ class EvolutionSendClassificationTest {
     evolution.answerNext(500, FakeEvolutionApi.error(500, "Internal Server Error", "Connection Closed"));
 
     assertThat(send("acme-main", INSTANCE_TOKEN, hello(CUSTOMER)))
-        .isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(30), "not_connected", "Connection Closed"));
+        .isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(30), "not_connected", "Connection Closed",
+            SendOutcome.Scope.ACCOUNT));
   }
 
   @Test
@@ -115,7 +116,8 @@ class EvolutionSendClassificationTest {
     evolution.answerNext(400, FakeEvolutionApi.error(400, "Bad Request", new JsonArray().add("Error: Timed Out")));
 
     assertThat(send("acme-main", INSTANCE_TOKEN, hello(CUSTOMER)))
-        .isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(5), "platform_timeout", "Error: Timed Out"));
+        .isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(5), "platform_timeout", "Error: Timed Out",
+            SendOutcome.Scope.MESSAGE));
   }
 
   @Test
@@ -137,7 +139,7 @@ class EvolutionSendClassificationTest {
 
     assertThat(send("acme-main", INSTANCE_TOKEN, hello(CUSTOMER)))
         .isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(5), "server_error",
-            "Cannot read properties of undefined (reading 'onWhatsApp')"));
+            "Cannot read properties of undefined (reading 'onWhatsApp')", SendOutcome.Scope.MESSAGE));
   }
 
   @Test
@@ -155,7 +157,8 @@ class EvolutionSendClassificationTest {
         FakeEvolutionApi.error(429, "Too Many Requests", "Too Many Requests").encode(), Map.of("Retry-After", "12"));
 
     assertThat(send("acme-main", INSTANCE_TOKEN, hello(CUSTOMER)))
-        .isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(12), "rate_limited", "Too Many Requests"));
+        .isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(12), "rate_limited", "Too Many Requests",
+            SendOutcome.Scope.ACCOUNT));
   }
 
   @Test
@@ -176,6 +179,7 @@ class EvolutionSendClassificationTest {
     assertThat(outcome).isInstanceOf(SendOutcome.RetryAfter.class);
     assertThat(((SendOutcome.RetryAfter) outcome).code()).isEqualTo("timeout");
     assertThat(((SendOutcome.RetryAfter) outcome).after()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(((SendOutcome.RetryAfter) outcome).scope()).isEqualTo(SendOutcome.Scope.MESSAGE);
   }
 
   @Test

@@ -1,63 +1,59 @@
 package dev.switchboard.channel.telegram;
 
+import dev.switchboard.plugin.http.JsonPost;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One Bot API call's answer as received: the HTTP status and the JSON envelope
- * ({@code {"ok":…,"result":…}} or {@code {"ok":false,"error_code":…,"description":…,"parameters":…}}),
- * or why no answer came. Carries no request data, so it never holds the bot token.
- *
- * @param status           HTTP status, 0 when no answer came
- * @param envelope         the parsed JSON object, or null when the body was not a JSON object
- * @param retryAfterHeader the {@code Retry-After} header, or null
- * @param unreachable      null when an answer came, else why none did
+ * One Bot API call's answer as received ({@link JsonPost.Answer}: the HTTP status and the JSON
+ * envelope — {@code {"ok":…,"result":…}} or {@code {"ok":false,"error_code":…,"description":…,
+ * "parameters":…}} — or why no answer came), read as the Bot API writes it. Carries no request data,
+ * so it never holds the bot token.
  */
-record BotApiAnswer(int status, JsonObject envelope, String retryAfterHeader, Unreachable unreachable) {
+record BotApiAnswer(JsonPost.Answer http) {
 
-  /** Why a call got no answer. */
-  enum Unreachable {
-    /** Connected (or tried to) but no answer came within the request timeout. */
-    TIMEOUT,
-    /** The connection failed: refused, reset, TLS, DNS, a malformed URL. */
-    NETWORK
+  /** HTTP status, 0 when no answer came. */
+  int status() {
+    return http.status();
   }
 
-  static BotApiAnswer received(int status, JsonObject envelope, String retryAfterHeader) {
-    return new BotApiAnswer(status, envelope, retryAfterHeader, null);
-  }
-
-  static BotApiAnswer unreachable(Unreachable why) {
-    return new BotApiAnswer(0, null, null, why);
+  /** The parsed JSON object, or null when the body was not a JSON object. */
+  JsonObject envelope() {
+    return http.json();
   }
 
   boolean reached() {
-    return unreachable == null;
+    return http.reached();
+  }
+
+  /** True when no answer came within the request timeout. */
+  boolean timedOut() {
+    return http.noAnswer() == JsonPost.NoAnswer.TIMEOUT;
   }
 
   /** True for the success envelope {@code {"ok":true,…}}. */
   boolean ok() {
-    return envelope != null && Boolean.TRUE.equals(envelope.getValue("ok"));
+    return envelope() != null && Boolean.TRUE.equals(envelope().getValue("ok"));
   }
 
   /** True when the body is the Bot API's envelope at all (has a boolean {@code ok}). */
   boolean isEnvelope() {
-    return envelope != null && envelope.getValue("ok") instanceof Boolean;
+    return envelope() != null && envelope().getValue("ok") instanceof Boolean;
   }
 
   /** The {@code result} value (a JSON object, {@code true}, an array…), or null. */
   Object result() {
-    return envelope == null ? null : envelope.getValue("result");
+    return envelope() == null ? null : envelope().getValue("result");
   }
 
   /** {@code error_code} of the envelope, falling back to the HTTP status. */
   int errorCode() {
-    return envelope != null && envelope.getValue("error_code") instanceof Number n ? n.intValue() : status;
+    return envelope() != null && envelope().getValue("error_code") instanceof Number n ? n.intValue() : status();
   }
 
   /** {@code description} of the envelope, or {@code "HTTP <status>"} without one. */
   String description() {
-    Object d = envelope == null ? null : envelope.getValue("description");
-    return d instanceof String s && !s.isBlank() ? s : "HTTP " + status;
+    Object d = envelope() == null ? null : envelope().getValue("description");
+    return d instanceof String s && !s.isBlank() ? s : "HTTP " + status();
   }
 
   /** Seconds to wait: {@code parameters.retry_after}, else a delta-seconds Retry-After header, else null. */
@@ -66,15 +62,7 @@ record BotApiAnswer(int status, JsonObject envelope, String retryAfterHeader, Un
     if (v instanceof Number n && n.longValue() >= 0) {
       return n.longValue();
     }
-    if (retryAfterHeader != null) {
-      try {
-        long seconds = Long.parseLong(retryAfterHeader.trim());
-        return seconds >= 0 ? seconds : null;
-      } catch (NumberFormatException e) {
-        return null; // an HTTP date: not worth parsing for the Bot API, which sends seconds
-      }
-    }
-    return null;
+    return http.retryAfterSeconds(); // an HTTP date reads as null: the Bot API sends seconds
   }
 
   /** {@code parameters.migrate_to_chat_id} of an error: the supergroup a group chat became. */
@@ -83,7 +71,7 @@ record BotApiAnswer(int status, JsonObject envelope, String retryAfterHeader, Un
   }
 
   private Object parameter(String name) {
-    Object p = envelope == null ? null : envelope.getValue("parameters");
+    Object p = envelope() == null ? null : envelope().getValue("parameters");
     return p instanceof JsonObject params ? params.getValue(name) : null;
   }
 }

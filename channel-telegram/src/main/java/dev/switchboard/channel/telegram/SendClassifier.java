@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Classifies one Bot API answer (see the channel notes' error table). Branches on the HTTP status,
+ * Classifies one Bot API answer (the table is in this module's README). Branches on the HTTP status,
  * {@code error_code} and {@code parameters}; description text is looked at only for the two
  * harmless no-ops the API has no code for. A chat migration ({@code migrate_to_chat_id}) is the
  * sender's business and must be handled before calling this.
@@ -24,7 +24,7 @@ final class SendClassifier {
 
   static SendOutcome classify(BotApiCall call, BotApiAnswer answer) {
     if (!answer.reached()) {
-      return answer.unreachable() == BotApiAnswer.Unreachable.TIMEOUT
+      return answer.timedOut()
           ? new SendOutcome.RetryAfter(DEFAULT_RETRY, TIMEOUT, "no answer from the Bot API in time (" + call.method() + ")")
           : new SendOutcome.RetryAfter(DEFAULT_RETRY, UNREACHABLE, "could not reach the Bot API (" + call.method() + ")");
     }
@@ -38,7 +38,9 @@ final class SendClassifier {
     int code = answer.errorCode();
     String description = answer.description();
     if (code == 429) {
-      return new SendOutcome.RetryAfter(retryAfter(answer), "429", description);
+      // Flood control is per chat for a call addressed to one; otherwise it is the bot's own limit.
+      return new SendOutcome.RetryAfter(retryAfter(answer), "429", description,
+          call.hasChat() ? SendOutcome.Scope.RECIPIENT : SendOutcome.Scope.ACCOUNT);
     }
     if (isNoOp(call.method(), description)) {
       return new SendOutcome.Sent(call.idIfNoMessage());

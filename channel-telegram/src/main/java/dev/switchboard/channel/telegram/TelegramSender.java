@@ -136,10 +136,10 @@ final class TelegramSender implements ChannelSender {
 
   private static SendOutcome withDetail(SendOutcome outcome, String detail) {
     if (outcome instanceof SendOutcome.RetryAfter r) {
-      return new SendOutcome.RetryAfter(r.after(), r.code(), detail);
+      return new SendOutcome.RetryAfter(r.after(), r.code(), detail, r.scope());
     }
     if (outcome instanceof SendOutcome.PermanentFailure p) {
-      return new SendOutcome.PermanentFailure(p.code(), detail, p.recipientUnreachable());
+      return new SendOutcome.PermanentFailure(p.code(), detail, p.recipientUnreachable(), p.accountUnusable());
     }
     return outcome;
   }

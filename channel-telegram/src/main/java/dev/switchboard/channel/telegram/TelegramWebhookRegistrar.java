@@ -61,7 +61,7 @@ final class TelegramWebhookRegistrar implements WebhookRegistrar {
     }
     return api.call(method, params).map(answer -> {
       if (!answer.reached()) {
-        return error(SendClassifier.UNREACHABLE, answer.unreachable() == BotApiAnswer.Unreachable.TIMEOUT
+        return error(SendClassifier.UNREACHABLE, answer.timedOut()
             ? "no answer from the Bot API in time" : "could not reach the Bot API");
       }
       if (!answer.isEnvelope()) {

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A local stand-in for api.telegram.org: {@code POST /bot<token>/<method>} with a JSON body,
  * answered with the Bot API's envelopes — {@code {"ok":true,"result":…}} with Message objects shaped
- * like the API reference's, and the error bodies and status codes listed in the channel notes
- * (shared/channels/telegram.md, strings as the reference server tdlib/telegram-bot-api sends them).
+ * like the API reference's, and the error bodies and status codes of the module README's table
+ * (strings as the reference server tdlib/telegram-bot-api sends them).
  * It keeps a little state so errors arise as they would for real (a migrated group, a user who
  * blocked the bot, an edit that changes nothing), takes scripted one-off answers for the rest
  * (flood control, 5xx, a gateway's HTML page, never answering), and records every request.

@@ -49,15 +49,27 @@ class SendClassificationTest extends BotApiTest {
   void floodControlWaitsTheSecondsTelegramAsksFor() {
     api.enqueue(FakeBotApi.floodControl(7));
 
-    assertThat(sendToAda()).isEqualTo(
-        new SendOutcome.RetryAfter(Duration.ofSeconds(7), "429", "Too Many Requests: retry after 7"));
+    assertThat(sendToAda()).isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(7), "429",
+        "Too Many Requests: retry after 7", SendOutcome.Scope.RECIPIENT));
+  }
+
+  @Test
+  void floodControlOnACallWithoutAChatHoldsTheWholeBot() {
+    api.enqueue(FakeBotApi.floodControl(3));
+
+    outcome = await(sender.send(new OutboundMessage("tok-9", String.valueOf(ADA), MessageType.SYSTEM, "Done", null,
+        null, null, null, null, null, null, null, "{\"action\":\"answerCallback\",\"callbackQueryId\":\"9001\"}")));
+
+    assertThat(outcome).isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(3), "429",
+        "Too Many Requests: retry after 3", SendOutcome.Scope.ACCOUNT));
   }
 
   @Test
   void floodControlWithoutParametersFallsBackToTheRetryAfterHeader() {
     api.enqueue(Reply.error(429, "Too Many Requests").withHeader("Retry-After", "12"));
 
-    assertThat(sendToAda()).isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(12), "429", "Too Many Requests"));
+    assertThat(sendToAda()).isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(12), "429", "Too Many Requests",
+        SendOutcome.Scope.RECIPIENT));
   }
 
   @Test
@@ -145,7 +157,8 @@ class SendClassificationTest extends BotApiTest {
   void serverErrorsAreRetriedAfterAFewSeconds() {
     api.enqueue(Reply.error(500, "Internal Server Error"));
 
-    assertThat(sendToAda()).isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(5), "500", "Internal Server Error"));
+    assertThat(sendToAda()).isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(5), "500", "Internal Server Error",
+        SendOutcome.Scope.MESSAGE));
   }
 
   @Test
@@ -209,6 +222,19 @@ class SendClassificationTest extends BotApiTest {
     assertThat(api.requests()).extracting(r -> r.body().getString("text")).containsExactly(first, second, second);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(result).isEqualTo(new SendOutcome.Sent(ADA + ":1000"));
+  }
+
+  @Test
+  void aLaterPartHeldLongerThanTheSenderWaitsReportsHowFarItGotAndKeepsTheScope() {
+    api.enqueue(Reply.normal());
+    api.enqueue(FakeBotApi.floodControl(TelegramSender.CONTINUATION_MAX_WAIT_SECONDS + 1));
+
+    SendOutcome result = send(String.valueOf(ADA), "p".repeat(4000) + "\n\n" + "q".repeat(100));
+
+    assertThat(api.requests()).hasSize(2);
+    assertThat(result).isEqualTo(new SendOutcome.RetryAfter(Duration.ofSeconds(31), "429",
+        "part 2 of 2 failed after 1 sent (first " + ADA + ":1000): Too Many Requests: retry after 31",
+        SendOutcome.Scope.RECIPIENT));
   }
 
   @Test

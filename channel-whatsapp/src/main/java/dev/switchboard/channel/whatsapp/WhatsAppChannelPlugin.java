@@ -23,7 +23,7 @@ import java.util.Locale;
 
 /**
  * The WhatsApp Business Platform (Cloud API) channel: Meta's webhook handshake, signed webhook
- * calls, and (later) sending through the Graph API.
+ * calls, and sending through the Graph API ({@link WhatsAppSender}).
  *
  * <p>{@link #decodeWebhook} is pure and stateless: GET is the subscription handshake
  * ({@link HandshakeVerifier}); POST is authenticated over the raw bytes ({@link SignatureVerifier})
@@ -48,7 +48,7 @@ public final class WhatsAppChannelPlugin implements ChannelPlugin {
           ConfigField.secret(VERIFY_TOKEN,
               "Verify token entered in the App Dashboard for the webhook handshake"),
           new ConfigField(ACCESS_TOKEN, false, true, null,
-              "System-user access token for the Graph API (needed once sending is enabled)"),
+              "System-user access token for the Graph API (needed to send; without it every send fails)"),
           ConfigField.optional(API_BASE_URL, DEFAULT_API_BASE_URL,
               "Graph API base URL including the version")));
 
@@ -92,7 +92,7 @@ public final class WhatsAppChannelPlugin implements ChannelPlugin {
 
   @Override
   public ChannelSender newSender(ChannelContext context) {
-    throw new UnsupportedOperationException("WhatsApp sending is not implemented yet");
+    return new WhatsAppSender(context);
   }
 
   @Override

@@ -4,17 +4,20 @@ import static dev.switchboard.channel.whatsapp.Webhooks.PLUGIN;
 import static dev.switchboard.channel.whatsapp.Webhooks.RECEIVED_AT;
 import static dev.switchboard.channel.whatsapp.Webhooks.account;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.plugin.channel.ChannelContext;
 import dev.switchboard.plugin.channel.ChannelPlugin;
+import dev.switchboard.plugin.channel.ChannelSender;
 import dev.switchboard.plugin.channel.DecodeResult;
+import dev.switchboard.plugin.channel.SendOutcome;
 import dev.switchboard.plugin.channel.WebhookRequest;
 import dev.switchboard.plugin.model.ChannelId;
+import dev.switchboard.plugin.model.OutboundMessage;
 import dev.switchboard.plugin.model.TenantId;
 import dev.switchboard.plugin.spi.ConfigField;
 import dev.switchboard.plugin.spi.PluginDescriptor;
 import dev.switchboard.plugin.spi.SpiVersion;
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,12 +74,19 @@ class WhatsAppChannelPluginTest {
   }
 
   @Test
-  void sendingIsNotImplementedYet() {
+  void aSenderForAnAccountWithoutAccessTokenAnswersEverySendThatTheAccountCannotSend() {
     ChannelContext ctx = new ChannelContext(null, null, new TenantId("acme"), ChannelId.WHATSAPP,
         account("106540352242922"));
-    assertThatThrownBy(() -> PLUGIN.newSender(ctx))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessage("WhatsApp sending is not implemented yet");
+
+    ChannelSender sender = PLUGIN.newSender(ctx);
+    Future<SendOutcome> outcome = sender.send(OutboundMessage.text("tok-1", "16505551234", "hi"));
+
+    assertThat(outcome.succeeded()).isTrue();
+    assertThat(outcome.result()).isInstanceOfSatisfying(SendOutcome.PermanentFailure.class, failure -> {
+      assertThat(failure.code()).isEqualTo("invalid_config");
+      assertThat(failure.detail()).contains("accessToken");
+      assertThat(failure.accountUnusable()).isTrue();
+    });
   }
 
   @ParameterizedTest

@@ -17,9 +17,13 @@ import java.util.Objects;
  * with a {@code url} open it. A channel without a native form of one of these renders the closest.
  *
  * <p>Actions that are not messages use type {@link MessageType#SYSTEM} with
- * {@code extrasJson.action}: {@code "typing"} (show the typing indicator) or
+ * {@code extrasJson.action}: {@code "typing"} (show the typing indicator),
+ * {@code "markRead"} (mark a received message, and those before it, read) or
  * {@code "answerCallback"} (acknowledge a button press: {@code extrasJson.callbackQueryId}, toast
- * text in {@code text}). An edit of a sent message is type {@link MessageType#EDIT} with
+ * text in {@code text}). An action about a received message names that message in
+ * {@code targetMessageId}, else in {@code replyToMessageId}: {@code markRead} always needs one, and
+ * so does {@code typing} on WhatsApp, where the indicator is shown only while marking a received
+ * message read. An edit of a sent message is type {@link MessageType#EDIT} with
  * {@code targetMessageId} and the new {@code text}.
  *
  * @param sendToken        idempotency key of this send (never sent twice under one token)
@@ -33,7 +37,8 @@ import java.util.Objects;
  * @param interactiveJson  interactive content as JSON text (see above), or null
  * @param reaction         reaction to send (emoji empty = remove)
  * @param replyToMessageId platform id of the message to quote, or null
- * @param targetMessageId  for edits: the platform id of the message to change, else null
+ * @param targetMessageId  for edits: the platform id of the message to change; for actions about a
+ *                         received message ({@code typing}, {@code markRead}): that message; else null
  * @param extrasJson       channel-specific options as JSON object text (parse mode, thread id…), or null
  */
 public record OutboundMessage(String sendToken, String to, MessageType type, String text,
