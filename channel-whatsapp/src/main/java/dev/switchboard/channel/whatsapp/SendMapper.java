@@ -11,7 +11,6 @@ import dev.switchboard.plugin.model.SharedContact;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -47,10 +46,6 @@ final class SendMapper {
   static final int TEXT_LIMIT = 4096;
   static final int CAPTION_LIMIT = 1024;
 
-  /** E.164: up to 15 digits, the '+' optional. */
-  private static final Pattern PHONE = Pattern.compile("\\+?(\\d{7,15})");
-  /** A business-scoped user id: ISO country code, '.', an alphanumeric id (parent ids: {@code US.ENT.…}). */
-  private static final Pattern BSUID = Pattern.compile("[A-Z]{2}\\.(?:[A-Z]{2,8}\\.)?[A-Za-z0-9]{1,128}");
   private static final Pattern HTTP_URL = Pattern.compile("(?i)https?://\\S+");
 
   private SendMapper() {
@@ -123,12 +118,12 @@ final class SendMapper {
   private static JsonObject recipient(String to) {
     String value = to.strip();
     JsonObject body = new JsonObject().put("messaging_product", "whatsapp").put("recipient_type", "individual");
-    Matcher phone = PHONE.matcher(value);
-    if (phone.matches()) {
-      return body.put("to", phone.group(1));
-    }
-    if (BSUID.matcher(value).matches()) {
+    if (Recipients.isBusinessScopedId(value)) {
       return body.put("recipient", value);
+    }
+    String digits = Recipients.phoneDigits(value);
+    if (digits != null) {
+      return body.put("to", digits);
     }
     throw new SendRejection(SendRejection.INVALID_RECIPIENT,
         "'to' must be a phone number in E.164 (7-15 digits, '+' optional) or a business-scoped user id such as "
