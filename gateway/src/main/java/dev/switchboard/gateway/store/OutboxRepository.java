@@ -41,7 +41,7 @@ final class OutboxRepository {
              'detail', $4::text), state_at = now()
        WHERE tenant_id = $1 AND channel = $2""";
   static final String ACCOUNT_UP = """
-      UPDATE channel_accounts SET state = NULL, state_detail = NULL, state_at = now()
+      UPDATE channel_accounts SET state = 'open', state_detail = NULL, state_at = now()
        WHERE tenant_id = $1 AND channel = $2 AND state = 'unauthorized'""";
   static final String QUEUED_BY_TENANT = "SELECT tenant_id, channel, count(*) FROM outbox GROUP BY tenant_id, channel";
   static final String MESSAGE = """
