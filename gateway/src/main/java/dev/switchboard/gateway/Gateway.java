@@ -1,7 +1,9 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.bus.Codecs;
+import dev.switchboard.gateway.api.SendService;
 import dev.switchboard.gateway.channel.ChannelVerticle;
+import dev.switchboard.gateway.dispatch.DispatcherVerticle;
 import dev.switchboard.gateway.store.OutboxStoreVerticle;
 import dev.switchboard.plugin.channel.ChannelPlugin;
 import dev.switchboard.gateway.config.ConfigFiles;
@@ -12,6 +14,7 @@ import dev.switchboard.gateway.edge.HttpEdgeVerticle;
 import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
+import dev.switchboard.gateway.plugins.MessagePluginRegistry;
 import dev.switchboard.gateway.plugins.PluginLoader;
 import dev.switchboard.gateway.security.MasterKey;
 import dev.switchboard.gateway.security.SecretBox;
@@ -83,6 +86,8 @@ public final class Gateway implements AutoCloseable {
       GatewayConfig config = GatewayConfig.from(inline != null ? inline : readFile(vertx, configFile), env);
       ChannelRegistry channels = PluginLoader.loadChannels(Path.of("plugins"));
       TenantAccounts.validate(config.tenants(), channels); // fail fast, naming the bad key
+      MessagePluginRegistry plugins = PluginLoader.loadMessagePlugins(Path.of("plugins"));
+      TenantAccounts.validateChains(config.tenants(), plugins);
       Path dataDir = Path.of(config.dataDir());
       SecretBox secrets = new SecretBox(MasterKey.resolve(env.get("SWITCHBOARD_MASTER_KEY"), dataDir));
 
@@ -105,10 +110,13 @@ public final class Gateway implements AutoCloseable {
       String node = NodeName.of();
       Future<?> deployed = vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
           .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant())))
-          .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels)))
+          .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels, plugins)))
           .compose(id -> deploySenders(vertx, channels, config, metrics, node))
+          .compose(id -> vertx.deployVerticle(new DispatcherVerticle(db, config.dispatch(), metrics, node,
+              new SendService(channels, vertx.eventBus()))))
           .compose(id -> vertx.deployVerticle(
-              new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval())))
+              new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval(),
+              config.dispatch().runRetentionDays())))
           .compose(id -> vertx.deployVerticle(() -> {
             HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus);
             edges.add(edge);

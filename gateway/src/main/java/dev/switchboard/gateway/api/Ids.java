@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * message id is simply not found.
  */
 public enum Ids {
-  MESSAGE("msg_"), CONVERSATION("conv_"), CONTACT("ct_"), DEAD_LETTER("dl_");
+  MESSAGE("msg_"), CONVERSATION("conv_"), CONTACT("ct_"), DEAD_LETTER("dl_"),
+  /** A message's event, as bots receive it ({@code webhook-id}): stable across retries and replays. */
+  EVENT("evt_");
 
   private static final Pattern BODY = Pattern.compile("[0-9a-z]{1,13}");
   private final String prefix;

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.bus;
 
 import dev.switchboard.gateway.dispatch.Dispatch;
 import dev.switchboard.gateway.housekeeping.AccountStates;
+import dev.switchboard.gateway.housekeeping.Takeover;
 import dev.switchboard.gateway.store.AppendRequest;
 import dev.switchboard.gateway.store.AppendResult;
 import dev.switchboard.gateway.store.AuditRecord;
@@ -19,7 +20,8 @@ public final class Codecs {
       OutboxRecords.Enqueue.class, OutboxRecords.Enqueued.class, OutboxRecords.Claim.class,
       OutboxRecords.Claimed.class, OutboxRecords.Settle.class, OutboxRecords.Settled.class,
       OutboxRecords.MessageQuery.class, OutboxRecords.ConversationQuery.class, OutboxRecords.ConversationRef.class,
-      OutboxRecords.DeadLetterQuery.class, OutboxRecords.DeadLetterReplay.class, OutboxRecords.JsonAnswer.class);
+      OutboxRecords.DeadLetterQuery.class, OutboxRecords.DeadLetterReplay.class, OutboxRecords.JsonAnswer.class,
+      Takeover.class, Takeover.State.class);
 
   private Codecs() {
   }

@@ -8,10 +8,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * then a random part of it is taken off (half to all of it is kept), so senders that failed
  * together do not come back together. A platform's own wait ({@code retry_after}) is never cut.
  */
-record Backoff(Duration base, Duration max) {
+public record Backoff(Duration base, Duration max) {
 
   /** The wait after the {@code attempt}-th failed attempt (1-based), at least {@code platformWait}. */
-  Duration after(int attempt, Duration platformWait) {
+  public Duration after(int attempt, Duration platformWait) {
     long baseMs = base.toMillis();
     long exp = attempt >= 31 ? Long.MAX_VALUE : baseMs << Math.max(0, attempt - 1);
     long capped = Math.min(exp < 0 ? Long.MAX_VALUE : exp, max.toMillis());

@@ -24,10 +24,11 @@ import java.util.Set;
  * @param dataDir       where the embedded database and generated keys live
  * @param tenants       the tenants to seed
  * @param outbound      retries, leases and pacing of sends
+ * @param dispatch      retries, leases and bounds of the plugin chains
  */
 public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
                             long bodyLimit, String dataDir, List<TenantConfig> tenants,
-                            OutboundSettings outbound) {
+                            OutboundSettings outbound, DispatchSettings dispatch) {
 
   public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
 
@@ -79,7 +80,17 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       tenants.add(tenant);
     }
     return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants,
-        outbound(r.object("outbound")));
+        outbound(r.object("outbound")), dispatch(r.object("dispatch")));
+  }
+
+  private static DispatchSettings dispatch(Reader o) {
+    DispatchSettings d = DispatchSettings.DEFAULTS;
+    Duration base = o.duration("backoffBase", d.backoffBase(), Duration.ofMillis(10));
+    return new DispatchSettings(o.integer("maxAttempts", d.maxAttempts(), 1, 1000),
+        o.integer("maxInFlightPerTenant", d.maxInFlightPerTenant(), 1, 100_000),
+        o.duration("lease", d.lease(), Duration.ofSeconds(5)), base, o.duration("backoffMax", d.backoffMax(), base),
+        o.duration("recoverAfter", d.recoverAfter(), Duration.ofSeconds(1)),
+        o.integer("runRetentionDays", d.runRetentionDays(), 1, 3650));
   }
 
   private static OutboundSettings outbound(Reader o) {
@@ -179,8 +190,19 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
         throw new ConfigError(t.key("plugins") + "[" + i + "]", "must be a mapping with a 'type'");
       }
     }
+    String zone = t.string("timezone", "UTC");
+    java.time.ZoneId timezone;
+    try {
+      timezone = java.time.ZoneId.of(zone);
+    } catch (java.time.DateTimeException e) {
+      throw new ConfigError(t.key("timezone"), "must be a time zone such as UTC or Europe/Berlin, got '" + zone + "'");
+    }
+    String notice = limits.string("perContactDailyNotice", null);
+    if (notice != null && (notice.isBlank() || notice.length() > 4096)) {
+      throw new ConfigError(limits.key("perContactDailyNotice"), "must be a text of 1 to 4096 characters");
+    }
     return new TenantConfig(id, name, apiKeys, inbound, outbound, perContactDaily, autoResume,
-        channels, plugins.encode());
+        channels, plugins.encode(), timezone, notice);
   }
 
   private static RateLimit rate(Reader r, int perSecond, int burst) {

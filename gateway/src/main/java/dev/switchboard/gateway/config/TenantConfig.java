@@ -16,10 +16,14 @@ import java.util.Map;
  * @param autoResumeAfter human takeover auto-resume
  * @param channels        channel id → its settings as strings (secrets included)
  * @param pluginsJson     the plugin chain as JSON array text
+ * @param timezone        the tenant's time zone (its days, for {@code perContactDaily})
+ * @param dailyQuotaNotice sent once per contact and day when the contact goes over
+ *                        {@code perContactDaily}, or null for none
  */
 public record TenantConfig(String id, String name, List<String> apiKeys, RateLimit inbound,
                            RateLimit outbound, int perContactDaily, Duration autoResumeAfter,
-                           Map<String, Map<String, String>> channels, String pluginsJson) {
+                           Map<String, Map<String, String>> channels, String pluginsJson,
+                           java.time.ZoneId timezone, String dailyQuotaNotice) {
   public TenantConfig {
     apiKeys = List.copyOf(apiKeys);
     channels = Map.copyOf(channels);

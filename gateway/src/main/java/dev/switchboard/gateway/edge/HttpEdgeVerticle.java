@@ -2,8 +2,10 @@ package dev.switchboard.gateway.edge;
 
 import dev.switchboard.gateway.admin.AdminAuth;
 import dev.switchboard.gateway.admin.WebhookRegistrationHandler;
+import dev.switchboard.gateway.api.ConversationsApi;
 import dev.switchboard.gateway.api.DeadLettersApi;
 import dev.switchboard.gateway.api.MessagesApi;
+import dev.switchboard.gateway.api.SendService;
 import dev.switchboard.gateway.api.TenantAuth;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.housekeeping.AccountStates;
@@ -101,10 +103,13 @@ public final class HttpEdgeVerticle extends VerticleBase {
     router.post("/admin/dead-letters/:id/replay").handler(deadLetters::replay);
 
     TenantAuth tenantAuth = new TenantAuth(() -> directory);
-    MessagesApi messages = new MessagesApi(channels, metrics, vertx.eventBus());
+    MessagesApi messages = new MessagesApi(new SendService(channels, vertx.eventBus()), metrics, vertx.eventBus());
     router.route("/v1/*").handler(tenantAuth::require);
     router.post("/v1/messages").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT)).handler(messages::send);
     router.get("/v1/messages/:id").handler(messages::get);
+    ConversationsApi conversations = new ConversationsApi(vertx.eventBus());
+    router.post("/v1/conversations/:id/pause").handler(conversations::pause);
+    router.post("/v1/conversations/:id/resume").handler(conversations::resume);
     router.post("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::register);
     router.get("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::info);
     router.get("/metrics").handler(ctx -> ctx.response()

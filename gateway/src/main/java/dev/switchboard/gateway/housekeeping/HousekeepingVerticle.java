@@ -2,6 +2,7 @@ package dev.switchboard.gateway.housekeeping;
 
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.metrics.Metrics;
+import dev.switchboard.plugin.bus.Addresses;
 import dev.switchboard.plugin.bus.FailureCodes;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
@@ -44,16 +45,18 @@ public final class HousekeepingVerticle extends VerticleBase {
   private final DatabaseUrl database;
   private final Metrics metrics;
   private final Duration interval;
+  private final int runRetentionDays;
   private final Map<String, Double> accountUp = new ConcurrentHashMap<>();
   private volatile double paused;
   private Pool pool;
   private long timer = -1;
   private boolean running;
 
-  public HousekeepingVerticle(DatabaseUrl database, Metrics metrics, Duration interval) {
+  public HousekeepingVerticle(DatabaseUrl database, Metrics metrics, Duration interval, int runRetentionDays) {
     this.database = database;
     this.metrics = metrics;
     this.interval = interval;
+    this.runRetentionDays = runRetentionDays;
   }
 
   /** The sweep interval: {@code -Dswitchboard.housekeeping.intervalMillis} (default 15 s). */
@@ -71,7 +74,8 @@ public final class HousekeepingVerticle extends VerticleBase {
     Gauge.builder("switchboard.conversations.paused", this, v -> v.paused)
         .description("Conversations paused (human takeover or by hand)").register(metrics.registry());
     timer = vertx.setPeriodic(interval.toMillis(), id -> sweep());
-    return vertx.eventBus().<AccountStates.Query>localConsumer(ACCOUNT_STATES, this::onQuery).completion()
+    return Future.all(vertx.eventBus().<AccountStates.Query>localConsumer(ACCOUNT_STATES, this::onQuery).completion(),
+            vertx.eventBus().<Takeover>localConsumer(Addresses.CONVERSATION_TAKEOVER, this::onTakeover).completion())
         .onSuccess(v -> sweep());
   }
 
@@ -93,6 +97,8 @@ public final class HousekeepingVerticle extends VerticleBase {
         .compose(v -> pool.preparedQuery(
                 "DELETE FROM pending_receipts WHERE received_at < now() - make_interval(secs => $1)")
             .execute(io.vertx.sqlclient.Tuple.of((double) PENDING_RECEIPT_TTL.toSeconds())))
+        .compose(v -> pool.preparedQuery("DELETE FROM plugin_runs WHERE created_at < now() - make_interval(days => $1)")
+            .execute(io.vertx.sqlclient.Tuple.of(runRetentionDays)))
         .compose(v -> pool.query("SELECT count(*) FROM conversations WHERE status = 'paused'").execute())
         .map(rows -> paused = rows.iterator().next().getLong(0))
         .compose(v -> states())
@@ -124,6 +130,31 @@ public final class HousekeepingVerticle extends VerticleBase {
             .register(metrics.registry());
       }
     }
+  }
+
+  /**
+   * Pauses a conversation (paused_reason {@code api}: it stays paused until resumed by API, the
+   * takeover auto-resume does not lift it) or resumes it. Another tenant's conversation is not
+   * found. A closed conversation cannot be paused.
+   */
+  private void onTakeover(Message<Takeover> message) {
+    Takeover t = message.body();
+    String sql = t.pause()
+        ? "UPDATE conversations SET status = 'paused', paused_reason = 'api', paused_at = COALESCE(paused_at, now()),"
+            + " updated_at = now() WHERE id = $1 AND tenant_id = $2 AND status <> 'closed'"
+            + " RETURNING status::text, paused_reason"
+        : "UPDATE conversations SET status = 'active', paused_reason = NULL, paused_at = NULL, updated_at = now()"
+            + " WHERE id = $1 AND tenant_id = $2 AND status = 'paused' RETURNING status::text, paused_reason";
+    pool.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(t.conversationId(), t.tenantId()))
+        .compose(rows -> rows.size() > 0
+            ? Future.succeededFuture(rows.iterator().next())
+            : pool.preparedQuery("SELECT status::text, paused_reason FROM conversations WHERE id = $1 AND tenant_id = $2")
+                .execute(io.vertx.sqlclient.Tuple.of(t.conversationId(), t.tenantId()))
+                .map(r -> r.size() == 0 ? null : r.iterator().next()))
+        .timeout(5, TimeUnit.SECONDS)
+        .onSuccess(row -> message.reply(row == null ? new Takeover.State(null, null)
+            : new Takeover.State(row.getString(0), row.getString(1))))
+        .onFailure(err -> message.fail(FailureCodes.STORAGE_UNAVAILABLE, "database unreachable"));
   }
 
   private void onQuery(Message<AccountStates.Query> message) {

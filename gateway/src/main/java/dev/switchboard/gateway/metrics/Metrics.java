@@ -157,6 +157,42 @@ public final class Metrics {
     counter("switchboard.send.requests", "POST /v1/messages answers by outcome", "outcome", outcome).increment();
   }
 
+  /** Messages the recovery sweep handed to their chains (stored, but their process died before the hand-over). */
+  public void dispatchRecovered(int count) {
+    counter("switchboard.dispatch.recovered", "Messages handed to their chains by the recovery sweep").increment(count);
+  }
+
+  /** A stored inbound message not handed to the chain, by reason ({@code daily_quota}, {@code paused}). */
+  public void held(String reason) {
+    counter("switchboard.messages.held", "Inbound messages stored but held back from the plugin chain, by reason",
+        "reason", reason).increment();
+  }
+
+  /** A chain entry that will run again (its plugin asked to retry). */
+  public void dispatchRetry() {
+    counter("switchboard.dispatch.retries", "Chain entries scheduled to run again").increment();
+  }
+
+  /** One plugin run: {@code continue}, {@code reply}, {@code stop}, {@code retry}, {@code failed}. */
+  public void pluginRun(String plugin, String outcome, int latencyMs) {
+    counter("switchboard.plugin.runs", "Message-plugin runs by plugin and outcome", "plugin", plugin, "outcome", outcome)
+        .increment();
+    timers.computeIfAbsent("plugin|" + plugin, k -> Timer.builder("switchboard.plugin.latency")
+        .description("Duration of one message-plugin run").tag("plugin", plugin)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60)).register(registry))
+        .record(latencyMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Time from a message's commit to the end of its chain. */
+  public void dispatchLag(long nanos) {
+    timers.computeIfAbsent("dispatch.lag", k -> Timer.builder("switchboard.dispatch.lag")
+        .description("Time from storing an inbound message to the end of its plugin chain")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(10)).register(registry))
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
   /** API sends that corrected a message stored as typed by a person (a false takeover signal). */
   public void takeoverCorrections(String channel, int count) {
     if (count > 0) {

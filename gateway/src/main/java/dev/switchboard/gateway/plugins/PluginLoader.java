@@ -2,6 +2,7 @@ package dev.switchboard.gateway.plugins;
 
 import dev.switchboard.gateway.StartupException;
 import dev.switchboard.plugin.channel.ChannelPlugin;
+import dev.switchboard.plugin.message.MessagePlugin;
 import dev.switchboard.plugin.spi.PluginDescriptor;
 import dev.switchboard.plugin.spi.SpiVersion;
 import java.io.IOException;
@@ -15,12 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds channel plugins with {@link ServiceLoader}: the ones bundled on the class path and the jars
+ * Finds channel and message plugins with {@link ServiceLoader}: the ones bundled on the class path and the jars
  * dropped into a {@code plugins/} directory (one class loader per jar, parented to ours so the
  * plugin API is shared). Fails start-up on a duplicate id or an SPI version mismatch. Blocking
  * (file I/O): call before Vert.x serves anything.
@@ -32,37 +34,46 @@ public final class PluginLoader {
   }
 
   public static ChannelRegistry loadChannels(Path pluginDir) {
-    Map<String, ChannelPlugin> byId = new LinkedHashMap<>();
+    return new ChannelRegistry(load(ChannelPlugin.class, "channel", ChannelPlugin::descriptor, pluginDir));
+  }
+
+  /** The message plugins (forward, auto-reply, … and any in the jars), by id. */
+  public static MessagePluginRegistry loadMessagePlugins(Path pluginDir) {
+    return new MessagePluginRegistry(load(MessagePlugin.class, "message", MessagePlugin::descriptor, pluginDir));
+  }
+
+  /**
+   * Every provider of {@code spi} on the class path and in the jars, by descriptor id; the same
+   * descriptor, SPI-version and duplicate checks for every kind of plugin.
+   */
+  private static <T> Map<String, T> load(Class<T> spi, String kind, Function<T, PluginDescriptor> descriptor,
+                                         Path pluginDir) {
+    Map<String, T> byId = new LinkedHashMap<>();
     Map<String, String> origin = new LinkedHashMap<>();
     for (ClassLoader loader : loaders(pluginDir)) {
-      for (ServiceLoader.Provider<ChannelPlugin> provider : ServiceLoader.load(ChannelPlugin.class, loader)
-          .stream().toList()) {
+      for (ServiceLoader.Provider<T> provider : ServiceLoader.load(spi, loader).stream().toList()) {
         if (provider.type().getClassLoader() != loader && loader != PluginLoader.class.getClassLoader()) {
           continue; // found through the parent: already registered from the class path
         }
-        ChannelPlugin plugin = provider.get();
-        PluginDescriptor d = plugin.descriptor();
+        T plugin = provider.get();
+        PluginDescriptor d = descriptor.apply(plugin);
         String cls = provider.type().getName();
         if (d.spiVersion() != SpiVersion.CURRENT) {
-          throw new StartupException("channel plugin '" + d.id() + "' (" + cls + ") was built for SPI version "
+          throw new StartupException(kind + " plugin '" + d.id() + "' (" + cls + ") was built for SPI version "
               + d.spiVersion() + ", this gateway has " + SpiVersion.CURRENT);
         }
         String previous = origin.putIfAbsent(d.id(), cls);
         if (previous != null && !previous.equals(cls)) {
-          throw new StartupException("two channel plugins have the id '" + d.id() + "': " + previous + " and " + cls);
+          throw new StartupException("two " + kind + " plugins have the id '" + d.id() + "': " + previous + " and " + cls);
         }
         byId.putIfAbsent(d.id(), plugin);
       }
     }
-    LOG.atInfo().addKeyValue("channels", String.join(",", byId.keySet()))
-        .log("loaded channel plugins: {}", describe(byId));
-    return new ChannelRegistry(byId);
-  }
-
-  private static String describe(Map<String, ChannelPlugin> byId) {
     List<String> parts = new ArrayList<>();
-    byId.values().forEach(p -> parts.add(p.descriptor().id() + " " + p.descriptor().version()));
-    return String.join(", ", parts);
+    byId.values().forEach(p -> parts.add(descriptor.apply(p).id() + " " + descriptor.apply(p).version()));
+    LOG.atInfo().addKeyValue(kind + "Plugins", String.join(",", byId.keySet()))
+        .log("loaded {} plugins: {}", kind, String.join(", ", parts));
+    return byId;
   }
 
   private static List<ClassLoader> loaders(Path pluginDir) {

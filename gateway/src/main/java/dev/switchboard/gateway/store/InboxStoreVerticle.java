@@ -7,6 +7,7 @@ import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.plugin.bus.Addresses;
 import dev.switchboard.plugin.bus.FailureCodes;
 import dev.switchboard.plugin.model.Author;
+import dev.switchboard.plugin.model.Direction;
 import dev.switchboard.plugin.model.InboundEvent;
 import dev.switchboard.plugin.model.InboundMessage;
 import io.micrometer.core.instrument.Gauge;
@@ -210,6 +211,9 @@ public final class InboxStoreVerticle extends VerticleBase {
           if (conversation != null && e instanceof InboundMessage message) {
             vertx.eventBus().publish(Addresses.DISPATCH,
                 new Dispatch(r.tenantId(), r.channel(), conversation, message));
+          } else if (e instanceof InboundMessage m && m.direction() == Direction.INBOUND && m.editedAt() == null
+              && written.messagesStored().contains(key)) {
+            metrics.held("paused"); // stored while its conversation is paused (human takeover or by API)
           }
         } else {
           duplicates++;

@@ -9,12 +9,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** The {@code messages.content} column: a message's type-specific parts as one JSON object. */
-final class MessageContent {
+public final class MessageContent {
   private MessageContent() {
   }
 
   /** JSON object text, or null when the message has no type-specific content. */
-  static String toJson(InboundMessage m) {
+  public static String toJson(InboundMessage m) {
     JsonObject o = new JsonObject();
     if (m.media() != null) {
       o.put("media", media(m.media()));

@@ -57,7 +57,7 @@ final class OutboxRepository {
   static final String DEAD_LETTER = """
       SELECT id, tenant_id, kind, channel, message_id, conversation_id, payload::text, attempts, error_code,
              error_detail, created_at, replayed_at FROM dead_letters""";
-  static final String REPLAY = "SELECT outcome, message_id, tenant_id, channel FROM dead_letter_replay($1)";
+  static final String REPLAY = "SELECT outcome, message_id, tenant_id, channel, kind FROM dead_letter_replay($1)";
 
   private OutboxRepository() {
   }

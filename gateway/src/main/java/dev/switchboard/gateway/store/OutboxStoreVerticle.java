@@ -222,7 +222,10 @@ public final class OutboxStoreVerticle extends VerticleBase {
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onSuccess(row -> {
           String outcome = row.getString(0);
-          if ("replayed".equals(outcome)) {
+          if ("replayed".equals(outcome) && "forward".equals(row.getString(4))) {
+            metrics.deadLetterReplays("forward");
+            vertx.eventBus().publish(Addresses.EVT_DISPATCH_QUEUED, row.getString(2));
+          } else if ("replayed".equals(outcome)) {
             metrics.deadLetterReplays("outbound");
             waitingByTenant.merge(row.getString(2), 1, Integer::sum);
             channelCount(row.getString(3)).incrementAndGet();

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.tenants;
 
 import dev.switchboard.gateway.config.TenantConfig;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
+import dev.switchboard.gateway.plugins.MessagePluginRegistry;
 import dev.switchboard.plugin.channel.AccountConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,13 @@ import java.util.Map;
 /** Validates every tenant's channel settings against the plugins' declared fields. */
 public final class TenantAccounts {
   private TenantAccounts() {
+  }
+
+  /** Validates every tenant's plugin chain; throws a ConfigError naming {@code tenants[i].plugins[j].field}. */
+  public static void validateChains(List<TenantConfig> tenants, MessagePluginRegistry plugins) {
+    for (int i = 0; i < tenants.size(); i++) {
+      plugins.chain("tenants[" + i + "].plugins", tenants.get(i).pluginsJson());
+    }
   }
 
   /** tenant id → channel id → validated account; throws a ConfigError naming the bad key. */

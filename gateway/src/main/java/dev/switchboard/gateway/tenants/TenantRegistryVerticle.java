@@ -4,6 +4,7 @@ import dev.switchboard.gateway.config.ConfigFiles;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
+import dev.switchboard.gateway.plugins.MessagePluginRegistry;
 import dev.switchboard.gateway.security.SecretBox;
 import dev.switchboard.plugin.bus.Addresses;
 import io.vertx.config.ConfigRetriever;
@@ -32,19 +33,22 @@ public final class TenantRegistryVerticle extends VerticleBase {
   private final DatabaseUrl database;
   private final SecretBox secrets;
   private final ChannelRegistry channels;
+  private final MessagePluginRegistry plugins;
   private Pool pool;
   private TenantRepository repository;
   private TenantDirectory directory = TenantDirectory.EMPTY;
   private ConfigRetriever watcher;
 
   public TenantRegistryVerticle(GatewayConfig initial, Path configFile, Map<String, String> env,
-                                DatabaseUrl database, SecretBox secrets, ChannelRegistry channels) {
+                                DatabaseUrl database, SecretBox secrets, ChannelRegistry channels,
+                                MessagePluginRegistry plugins) {
     this.initial = initial;
     this.configFile = configFile;
     this.env = env;
     this.database = database;
     this.secrets = secrets;
     this.channels = channels;
+    this.plugins = plugins;
   }
 
   @Override
@@ -52,7 +56,7 @@ public final class TenantRegistryVerticle extends VerticleBase {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2).setName("tenants"))
         .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(5_000))
         .connectingTo(database.connectOptions()).using(vertx).build();
-    repository = new TenantRepository(pool, secrets, channels);
+    repository = new TenantRepository(pool, secrets, channels, plugins);
     return seed(initial)
         .compose(v -> reload())
         .compose(v -> vertx.eventBus().<Object>localConsumer(Addresses.TENANTS_SNAPSHOT,
@@ -96,8 +100,10 @@ public final class TenantRegistryVerticle extends VerticleBase {
     try {
       next = GatewayConfig.from(json, env);
       TenantAccounts.validate(next.tenants(), channels);
+      TenantAccounts.validateChains(next.tenants(), plugins);
     } catch (RuntimeException e) {
-      LOG.error("config file changed but is not valid, keeping the current tenants: {}", e.getMessage());
+      LOG.error("config file changed but is not valid, keeping the current tenants and their plugin chains: {}",
+          e.getMessage());
       return;
     }
     if (next.httpPort() != initial.httpPort() || !java.util.Objects.equals(next.databaseUrl(), initial.databaseUrl())) {

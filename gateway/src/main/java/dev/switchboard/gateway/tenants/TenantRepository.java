@@ -3,6 +3,7 @@ package dev.switchboard.gateway.tenants;
 import dev.switchboard.gateway.config.RateLimit;
 import dev.switchboard.gateway.config.TenantConfig;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
+import dev.switchboard.gateway.plugins.MessagePluginRegistry;
 import dev.switchboard.gateway.security.ApiKeys;
 import dev.switchboard.gateway.security.SecretBox;
 import dev.switchboard.plugin.channel.AccountConfig;
@@ -30,15 +31,16 @@ public final class TenantRepository {
   private static final String UPSERT_TENANT = """
       INSERT INTO tenants (id, name, api_key_hashes, inbound_per_second, inbound_burst,
                            outbound_per_second, outbound_burst, per_contact_daily,
-                           takeover_auto_resume, plugin_chain, source)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9), $10, 'config')
+                           takeover_auto_resume, plugin_chain, timezone, daily_quota_notice, source)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9), $10, $11, $12, 'config')
       ON CONFLICT (id) DO UPDATE SET
         name = EXCLUDED.name, api_key_hashes = EXCLUDED.api_key_hashes,
         inbound_per_second = EXCLUDED.inbound_per_second, inbound_burst = EXCLUDED.inbound_burst,
         outbound_per_second = EXCLUDED.outbound_per_second, outbound_burst = EXCLUDED.outbound_burst,
         per_contact_daily = EXCLUDED.per_contact_daily,
         takeover_auto_resume = EXCLUDED.takeover_auto_resume,
-        plugin_chain = EXCLUDED.plugin_chain, updated_at = now()""";
+        plugin_chain = EXCLUDED.plugin_chain, timezone = EXCLUDED.timezone,
+        daily_quota_notice = EXCLUDED.daily_quota_notice, updated_at = now()""";
 
   private static final String UPSERT_ACCOUNT = """
       INSERT INTO channel_accounts (tenant_id, channel, account_ref, settings, secrets)
@@ -52,7 +54,8 @@ public final class TenantRepository {
 
   private static final String LOAD_TENANTS = """
       SELECT id, name, api_key_hashes, inbound_per_second, inbound_burst, outbound_per_second,
-             outbound_burst, extract(epoch FROM takeover_auto_resume)::bigint AS resume_secs
+             outbound_burst, extract(epoch FROM takeover_auto_resume)::bigint AS resume_secs,
+             plugin_chain, per_contact_daily, daily_quota_notice
         FROM tenants""";
 
   private static final String LOAD_ACCOUNTS =
@@ -61,11 +64,13 @@ public final class TenantRepository {
   private final Pool pool;
   private final SecretBox secrets;
   private final ChannelRegistry channels;
+  private final MessagePluginRegistry plugins;
 
-  public TenantRepository(Pool pool, SecretBox secrets, ChannelRegistry channels) {
+  public TenantRepository(Pool pool, SecretBox secrets, ChannelRegistry channels, MessagePluginRegistry plugins) {
     this.pool = pool;
     this.secrets = secrets;
     this.channels = channels;
+    this.plugins = plugins;
   }
 
   /** Seeds/updates the tenants of the config file, each with its channel accounts, in one transaction. */
@@ -84,7 +89,8 @@ public final class TenantRepository {
     byte[] chain = secrets.seal(t.pluginsJson(), "tenant:" + t.id() + ":plugins");
     Tuple tenant = Tuple.from(new Object[] {t.id(), t.name(), keyHashes, t.inbound().perSecond(), t.inbound().burst(),
         t.outbound().perSecond(), t.outbound().burst(), t.perContactDaily(),
-        (double) t.autoResumeAfter().getSeconds(), io.vertx.core.buffer.Buffer.buffer(chain)});
+        (double) t.autoResumeAfter().getSeconds(), io.vertx.core.buffer.Buffer.buffer(chain), t.timezone().getId(),
+        t.dailyQuotaNotice()});
     Future<Void> f = tx.preparedQuery(UPSERT_TENANT).execute(tenant).mapEmpty();
     for (var entry : accounts.entrySet()) {
       String channel = entry.getKey();
@@ -127,10 +133,29 @@ public final class TenantRepository {
                 new RateLimit(row.getInteger("outbound_per_second"), row.getInteger("outbound_burst")),
                 Duration.ofSeconds(row.getLong("resume_secs")),
                 accounts.getOrDefault(id, Map.of()),
-                hashes == null ? Set.of() : Set.of(hashes)));
+                hashes == null ? Set.of() : Set.of(hashes), chain(id, row),
+                row.getInteger("per_contact_daily"), row.getString("daily_quota_notice")));
           }
           return new TenantDirectory(version, tenants);
         }));
+  }
+
+  /** The tenant's stored chain, validated against the loaded plugins; a chain that no longer validates runs nothing, loudly. */
+  private List<MessagePluginRegistry.Entry> chain(String tenant, Row row) {
+    io.vertx.core.buffer.Buffer sealed = row.getBuffer("plugin_chain");
+    if (sealed == null) {
+      return List.of();
+    }
+    try {
+      return plugins.chain("tenant " + tenant + " plugins", secrets.open(sealed.getBytes(), "tenant:" + tenant + ":plugins"));
+    } catch (SecretBox.SecretsUnreadableException e) {
+      LOG.error("cannot decrypt the plugin chain of tenant {} ({}); its messages are stored but not dispatched "
+          + "until it is configured again", tenant, e.getMessage());
+    } catch (dev.switchboard.gateway.config.ConfigError e) {
+      LOG.error("the stored plugin chain of tenant {} is not valid with the loaded plugins ({}); its messages are "
+          + "stored but not dispatched until it is configured again", tenant, e.getMessage());
+    }
+    return List.of();
   }
 
   private ChannelAccount decode(String tenant, String channel, Row row) {

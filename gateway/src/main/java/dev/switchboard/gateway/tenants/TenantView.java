@@ -2,16 +2,20 @@ package dev.switchboard.gateway.tenants;
 
 import dev.switchboard.gateway.config.RateLimit;
 import java.time.Duration;
+import dev.switchboard.gateway.plugins.MessagePluginRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** What the edge needs to know of one tenant. Immutable. */
 public record TenantView(String id, String name, RateLimit inbound, RateLimit outbound,
                          Duration autoResumeAfter, Map<String, ChannelAccount> channels,
-                         Set<String> apiKeyHashes) {
+                         Set<String> apiKeyHashes, List<MessagePluginRegistry.Entry> chain,
+                         int perContactDaily, String dailyQuotaNotice) {
   public TenantView {
     channels = Map.copyOf(channels);
     apiKeyHashes = Set.copyOf(apiKeyHashes);
+    chain = List.copyOf(chain);
   }
 
   @Override
