@@ -5,6 +5,7 @@ import dev.switchboard.gateway.config.ConfigFiles;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.db.EmbeddedPostgres;
+import dev.switchboard.gateway.db.EmbeddedPostgresSupervisor;
 import dev.switchboard.gateway.edge.HttpEdgeVerticle;
 import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
@@ -21,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -30,12 +32,14 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +54,20 @@ public final class Gateway implements AutoCloseable {
   private final EmbeddedPostgres embedded;
   private final DatabaseUrl database;
   private final int port;
+  private final List<String> deployments;
+  private final Duration shutdownTimeout;
+  private final Future<String> fatal;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Gateway(Vertx vertx, EmbeddedPostgres embedded, DatabaseUrl database, int port) {
+  private Gateway(Vertx vertx, EmbeddedPostgres embedded, DatabaseUrl database, int port, List<String> deployments,
+                  Duration shutdownTimeout, Future<String> fatal) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.database = database;
     this.port = port;
+    this.deployments = deployments;
+    this.shutdownTimeout = shutdownTimeout;
+    this.fatal = fatal;
   }
 
   /**
@@ -99,15 +111,23 @@ public final class Gateway implements AutoCloseable {
           Math.max(1, Runtime.getRuntime().availableProcessors()));
       List<HttpEdgeVerticle> edges = new CopyOnWriteArrayList<>();
       DatabaseUrl db = database;
-      Future<?> deployed = vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
-          .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels)))
+      // deployment ids in order: close() undeploys them in reverse (the edge drains before the store)
+      List<String> deployments = new CopyOnWriteArrayList<>();
+      Promise<String> fatal = Promise.promise();
+      Future<?> deployed = (embedded == null ? Future.succeededFuture("none")
+          : vertx.deployVerticle(new EmbeddedPostgresSupervisor(embedded, metrics, fatal::tryComplete))
+              .onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
+              .onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels))
+              .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(
-              new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval())))
+              new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval())).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(() -> {
             HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus);
             edges.add(edge);
             return edge;
-          }, new DeploymentOptions().setInstances(instances)));
+          }, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add));
       try {
         await(deployed, 120);
       } catch (StartupException e) {
@@ -120,7 +140,7 @@ public final class Gateway implements AutoCloseable {
       LOG.atInfo().addKeyValue("port", port).addKeyValue("database", database.toString())
           .addKeyValue("tenants", config.tenants().size())
           .log("switchboard ready on port {}", port);
-      return new Gateway(vertx, embedded, database, port);
+      return new Gateway(vertx, embedded, database, port, deployments, config.shutdownTimeout(), fatal.future());
     } catch (RuntimeException e) {
       closeQuietly(vertx);
       if (embedded != null) {
@@ -219,13 +239,51 @@ public final class Gateway implements AutoCloseable {
     return database;
   }
 
-  /** Stops serving, closes every pool, then stops the embedded database if there is one. */
+  /**
+   * Completes with one line when the gateway cannot go on by itself (the embedded PostgreSQL could
+   * not be kept running); the launcher exits non-zero with it.
+   */
+  public Future<String> fatal() {
+    return fatal;
+  }
+
+  /**
+   * Graceful stop, bounded by {@code shutdown.timeout}: the verticles are undeployed in reverse
+   * order, so the edge stops accepting and answers every request it has read while the store is
+   * still committing; then the store commits or fails what is queued and closes its pool; then
+   * Vert.x closes and the embedded PostgreSQL stops. What is still running at the deadline is
+   * closed regardless. Idempotent.
+   */
   @Override
   public void close() {
-    LOG.info("switchboard stopping");
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long start = System.nanoTime();
+    LOG.atInfo().addKeyValue("timeoutSeconds", shutdownTimeout.toSeconds())
+        .log("switchboard stopping: draining in-flight webhooks");
+    Future<Void> undeployed = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      undeployed = undeployed.compose(v -> vertx.undeploy(id)
+          .recover(err -> {
+            LOG.warn("stopping {} failed: {}", id, err.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    try {
+      undeployed.toCompletionStage().toCompletableFuture().get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("shutdown.timeout ({} s) reached: closing what is still running", shutdownTimeout.toSeconds());
+    } catch (ExecutionException e) {
+      LOG.warn("graceful stop failed: {}", e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closeQuietly(vertx);
     if (embedded != null) {
       embedded.stop();
     }
+    LOG.atInfo().addKeyValue("millis", (System.nanoTime() - start) / 1_000_000).log("switchboard stopped");
   }
 }

@@ -23,11 +23,17 @@ import java.util.Set;
  * @param bodyLimit     largest accepted request body in bytes
  * @param dataDir       where the embedded database and generated keys live
  * @param tenants       the tenants to seed
+ * @param httpLimits    idle and request timeouts, open-connection bound ({@code http.*})
+ * @param shutdownTimeout how long a graceful stop may take at most ({@code shutdown.timeout})
  */
 public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
-                            long bodyLimit, String dataDir, List<TenantConfig> tenants) {
+                            long bodyLimit, String dataDir, List<TenantConfig> tenants,
+                            HttpLimits httpLimits, Duration shutdownTimeout) {
 
   public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration SECOND = Duration.ofSeconds(1);
+  private static final Duration HOUR = Duration.ofHours(1);
 
   public GatewayConfig {
     tenants = List.copyOf(tenants);
@@ -50,6 +56,11 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       publicKey = "PUBLIC_BASE_URL";
     }
     publicBaseUrl = publicBaseUrl(publicBaseUrl, publicKey);
+    HttpLimits httpLimits = new HttpLimits(
+        http.duration("idleTimeout", HttpLimits.DEFAULT_IDLE_TIMEOUT, SECOND, HOUR),
+        http.duration("requestTimeout", HttpLimits.DEFAULT_REQUEST_TIMEOUT, SECOND, HOUR),
+        http.integer("maxConnections", HttpLimits.defaultMaxConnections(), 1, 1_000_000));
+    Duration shutdownTimeout = r.object("shutdown").duration("timeout", DEFAULT_SHUTDOWN_TIMEOUT, SECOND, HOUR);
     String dbUrl = r.object("database").string("url", null);
     if (env.get("DATABASE_URL") != null && !env.get("DATABASE_URL").isBlank()) {
       dbUrl = env.get("DATABASE_URL");
@@ -76,7 +87,8 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       }
       tenants.add(tenant);
     }
-    return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants);
+    return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants,
+        httpLimits, shutdownTimeout);
   }
 
   private static int parsePort(String value) {
@@ -110,17 +122,8 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     RateLimit inbound = rate(limits.object("inbound"), 200, 400);
     RateLimit outbound = rate(limits.object("outbound"), 50, 50);
     int perContactDaily = limits.integer("perContactDaily", 0, 0, Integer.MAX_VALUE);
-    Reader takeover = t.object("takeover");
-    String resume = takeover.string("autoResumeAfter", "PT2H");
-    Duration autoResume;
-    try {
-      autoResume = Duration.parse(resume);
-    } catch (DateTimeParseException e) {
-      throw new ConfigError(takeover.key("autoResumeAfter"), "must be an ISO-8601 duration like PT2H, got '" + resume + "'");
-    }
-    if (autoResume.isNegative() || autoResume.isZero()) {
-      throw new ConfigError(takeover.key("autoResumeAfter"), "must be positive");
-    }
+    Duration autoResume = t.object("takeover").duration("autoResumeAfter", Duration.ofHours(2), Duration.ofNanos(1),
+        Duration.ofSeconds(Long.MAX_VALUE));
     Map<String, Map<String, String>> channels = new LinkedHashMap<>();
     Reader ch = t.object("channels");
     for (String channel : ch.node.fieldNames()) {
@@ -204,6 +207,27 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     int integer(String field, int fallback, int min, int max) {
       long v = longValue(field, fallback, min, max);
       return (int) v;
+    }
+
+    /** An ISO-8601 duration ({@code PT30S}, {@code PT2H}) between {@code min} and {@code max}. */
+    Duration duration(String field, Duration fallback, Duration min, Duration max) {
+      String v = string(field, null);
+      if (v == null) {
+        return fallback;
+      }
+      Duration parsed;
+      try {
+        parsed = Duration.parse(v.trim());
+      } catch (DateTimeParseException e) {
+        throw new ConfigError(key(field), "must be an ISO-8601 duration like PT30S or PT2H, got '" + v + "'");
+      }
+      if (parsed.isNegative() || parsed.isZero()) {
+        throw new ConfigError(key(field), "must be positive, got '" + v + "'");
+      }
+      if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+        throw new ConfigError(key(field), "must be between " + min + " and " + max + ", got '" + v + "'");
+      }
+      return parsed;
     }
 
     long longValue(String field, long fallback, long min, long max) {
