@@ -102,6 +102,11 @@ final class ConnectionGuard {
    */
   void drain() {
     draining = true;
+    for (Tracked t : open.values()) {
+      if (t.request != null && !t.request.response().headWritten()) {
+        t.request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      }
+    }
   }
 
   /** The server's connection handler: admits, or starts turning away, each new connection. */
@@ -149,11 +154,9 @@ final class ConnectionGuard {
         }
       });
     }
-    ctx.addHeadersEndHandler(v -> {
-      if (draining) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      }
-    });
+    if (draining) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
     ctx.addEndHandler(ar -> {
       if (t.request == ctx) { // not a pipelined successor that has already begun
         t.enter(Phase.AWAITING_REQUEST, null);

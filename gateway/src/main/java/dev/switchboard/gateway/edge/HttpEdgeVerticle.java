@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  * latest tenant snapshot — and turns HTTP into bus requests. Deployed once per event loop.
  */
 public final class HttpEdgeVerticle extends VerticleBase {
+  /** What the edge leaves of {@code shutdown.timeout} for the store's drain and PostgreSQL's stop (at most half). */
+  private static final Duration SHUTDOWN_RESERVE = Duration.ofSeconds(5);
   private final GatewayConfig config;
   private final ChannelRegistry channels;
   private final Metrics metrics;
@@ -95,7 +97,8 @@ public final class HttpEdgeVerticle extends VerticleBase {
   /** The part of {@code shutdown.timeout} the edge may drain for; the rest is for the store and PostgreSQL. */
   private Duration drainTime() {
     Duration total = config.shutdownTimeout();
-    Duration reserve = total.dividedBy(2).compareTo(Duration.ofSeconds(5)) < 0 ? total.dividedBy(2) : Duration.ofSeconds(5);
+    Duration half = total.dividedBy(2);
+    Duration reserve = half.compareTo(SHUTDOWN_RESERVE) < 0 ? half : SHUTDOWN_RESERVE;
     return total.minus(reserve);
   }
 

@@ -6,21 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.gateway.testing.PrometheusText;
 import dev.switchboard.gateway.testing.RunningGateway;
 import dev.switchboard.gateway.testing.TestDatabase;
-import dev.switchboard.gateway.testing.WhatsApp;
+import dev.switchboard.gateway.testing.WebhookLoad;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,95 +55,36 @@ class EmbeddedPostgresSupervisionIT {
   @Test
   void aKilledPostmasterIsRestartedAndNothingAcknowledgedIsLost() throws Exception {
     assertThat(gw.gateway().database().port()).isNotEqualTo(TestDatabase.url().port());
-    Map<String, Integer> answers = new ConcurrentHashMap<>();
-    Set<String> unexpected = ConcurrentHashMap.newKeySet();
-    AtomicInteger retryAfterMissing = new AtomicInteger();
-    AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
-    AtomicLong restartedAt = new AtomicLong(Long.MAX_VALUE);
-    AtomicLong firstOkAfterKill = new AtomicLong();
-    AtomicInteger okAfterKill = new AtomicInteger();
-    AtomicInteger okAfterRestart = new AtomicInteger();
-    AtomicInteger ok = new AtomicInteger();
-    AtomicInteger unavailable = new AtomicInteger();
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicLong seq = new AtomicLong();
-    List<Thread> senders = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      Thread sender = new Thread(() -> {
-        while (running.get()) {
-          String id = "wamid.supervision." + seq.incrementAndGet();
-          long sentAt = System.nanoTime();
-          HttpResponse<String> r;
-          try {
-            r = gw.postSigned(WhatsApp.text(RunningGateway.PHONE_NUMBER_ID, "15550300" + (seq.get() % 100 + 100),
-                "Supervised", id, 1_749_416_383L, "message " + id));
-          } catch (RuntimeException e) {
-            unexpected.add("exception: " + e);
-            continue;
-          }
-          answers.put(id, r.statusCode());
-          if (r.statusCode() == 200) {
-            ok.incrementAndGet();
-            if (sentAt > killedAt.get() && okAfterKill.getAndIncrement() == 0) {
-              firstOkAfterKill.set(System.nanoTime());
-            }
-            if (sentAt > restartedAt.get()) {
-              okAfterRestart.incrementAndGet();
-            }
-          } else if (r.statusCode() == 503) {
-            unavailable.incrementAndGet();
-            if (r.headers().firstValue("Retry-After").isEmpty()) {
-              retryAfterMissing.incrementAndGet();
-            }
-          } else {
-            unexpected.add(r.statusCode() + " " + r.body());
-          }
-        }
-      }, "supervision-sender-" + t);
-      sender.start();
-      senders.add(sender);
-    }
     long oldPid;
-    long readyAgain;
+    long killed;
+    long ready;
+    List<String> acknowledged;
+    WebhookLoad load = WebhookLoad.start("supervision", 8, gw::postSigned);
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> ok.get() >= 200);
+      await().atMost(Duration.ofSeconds(60)).until(() -> load.ok() >= 200);
       oldPid = postmasterPid();
       ProcessHandle postmaster = ProcessHandle.of(oldPid).orElseThrow();
-      killedAt.set(System.nanoTime());
+      killed = System.nanoTime();
       assertThat(postmaster.destroyForcibly()).as("SIGKILL sent to the postmaster").isTrue();
 
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
           .until(() -> restarts() == 1.0 && gw.get("/ready").statusCode() == 200);
-      readyAgain = System.nanoTime();
-      restartedAt.set(readyAgain);
-      await().atMost(Duration.ofSeconds(30).minusNanos(readyAgain - killedAt.get()))
-          .until(() -> okAfterRestart.get() >= 100);
+      ready = System.nanoTime();
+      await().atMost(Duration.ofSeconds(30).minusNanos(ready - killed)).until(() -> load.answered(200, ready) >= 100);
     } finally {
-      running.set(false);
-      for (Thread s : senders) {
-        s.join(30_000);
-      }
+      load.close();
     }
-    System.out.printf("EmbeddedPostgresSupervisionIT: postmaster %d killed; restarted and /ready 200 after %d ms,"
-            + " first webhook sent after the kill stored after %d ms; %d answered 200, %d answered 503%n", oldPid,
-        (readyAgain - killedAt.get()) / 1_000_000, (firstOkAfterKill.get() - killedAt.get()) / 1_000_000,
-        ok.get(), unavailable.get());
+    acknowledged = load.acknowledged();
+    System.out.printf("EmbeddedPostgresSupervisionIT: postmaster %d killed under load; restarted and /ready 200"
+            + " after %d ms; %d webhooks answered 200 in all, %d sent after the kill answered 503%n", oldPid,
+        (ready - killed) / 1_000_000, acknowledged.size(), load.answered(503, killed));
 
-    assertThat(unexpected).as("only 200 and 503 answers").isEmpty();
-    assertThat(retryAfterMissing.get()).as("every 503 carries Retry-After").isZero();
+    assertThat(load.unexpected()).as("only 200 and 503 answers").isEmpty();
+    assertThat(load.connectionErrors()).as("the HTTP side never fails").isZero();
+    assertThat(load.retryAfterMissing()).as("every 503 carries Retry-After").isZero();
     assertThat(postmasterPid()).as("a new postmaster").isNotEqualTo(oldPid);
     assertThat(restarts()).isEqualTo(1.0);
-
-    List<String> acknowledged = answers.entrySet().stream().filter(e -> e.getValue() == 200).map(Map.Entry::getKey).toList();
-    DatabaseUrl url = gw.gateway().database();
-    try (var c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-         var st = c.prepareStatement("SELECT count(*) FROM messages WHERE tenant_id = ? AND platform_message_id = ANY(?)")) {
-      st.setString(1, TENANT);
-      st.setArray(2, c.createArrayOf("text", acknowledged.toArray()));
-      try (var rs = st.executeQuery()) {
-        rs.next();
-        assertThat(rs.getLong(1)).as("every acknowledged webhook is stored").isEqualTo(acknowledged.size());
-      }
-    }
+    assertThat(TestDatabase.storedMessages(gw.gateway().database(), TENANT, acknowledged))
+        .as("every acknowledged webhook is stored").isEqualTo(acknowledged.size());
   }
 }

@@ -3,11 +3,12 @@ package dev.switchboard.gateway.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.db.EmbeddedPostgres;
 import dev.switchboard.gateway.testing.GatewayJar;
 import dev.switchboard.gateway.testing.RawHttp;
 import dev.switchboard.gateway.testing.RunningGateway;
+import dev.switchboard.gateway.testing.TestDatabase;
+import dev.switchboard.gateway.testing.WebhookLoad;
 import dev.switchboard.gateway.testing.WhatsApp;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -20,17 +21,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,11 +64,6 @@ class GracefulShutdownIT {
         RunningGateway.VERIFY_TOKEN);
   }
 
-  private static String webhook(String id) {
-    return WhatsApp.text(RunningGateway.PHONE_NUMBER_ID, "15550400" + Math.abs(id.hashCode() % 100 + 100), "Leaving",
-        id, 1_749_416_383L, "message " + id);
-  }
-
   private static boolean refusesConnections(int port) {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       return false;
@@ -95,54 +85,24 @@ class GracefulShutdownIT {
     assertThat(GatewayJar.awaitReady(gateway, port, Duration.ofSeconds(120)))
         .as("ready; stderr: %s", GatewayJar.read(dir.resolve("stderr.log"))).isTrue();
 
-    Map<String, Integer> answers = new ConcurrentHashMap<>();
-    Set<String> unexpected = ConcurrentHashMap.newKeySet();
-    AtomicInteger ok = new AtomicInteger();
-    AtomicInteger connectionErrors = new AtomicInteger();
-    AtomicInteger retryAfterMissing = new AtomicInteger();
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicLong seq = new AtomicLong();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    List<Thread> senders = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      Thread sender = new Thread(() -> {
-        while (running.get()) {
-          String id = "wamid.shutdown." + seq.incrementAndGet();
-          byte[] body = webhook(id).getBytes(StandardCharsets.UTF_8);
-          HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/whatsapp/" + TENANT))
-              .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-              .header("X-Hub-Signature-256", WhatsApp.sign(body, RunningGateway.APP_SECRET))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-          try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            answers.put(id, r.statusCode());
-            if (r.statusCode() == 200) {
-              ok.incrementAndGet();
-            } else if (r.statusCode() == 503) {
-              if (r.headers().firstValue("Retry-After").isEmpty()) {
-                retryAfterMissing.incrementAndGet();
-              }
-            } else {
-              unexpected.add(r.statusCode() + " " + r.body());
-            }
-          } catch (IOException refusedOrClosed) {
-            connectionErrors.incrementAndGet(); // after the listener closed: nothing was read, nothing stored
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "shutdown-sender-" + t);
-      sender.start();
-      senders.add(sender);
-    }
+    URI webhooks = URI.create("http://127.0.0.1:" + port + "/webhooks/whatsapp/" + TENANT);
+    WebhookLoad load = WebhookLoad.start("shutdown", 8, body -> {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      return http.send(HttpRequest.newBuilder(webhooks).timeout(Duration.ofSeconds(30))
+          .header("Content-Type", "application/json")
+          .header("X-Hub-Signature-256", WhatsApp.sign(bytes, RunningGateway.APP_SECRET))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+    });
 
     String heldId = "wamid.shutdown.held";
-    byte[] heldBody = webhook(heldId).getBytes(StandardCharsets.UTF_8);
+    byte[] heldBody = WhatsApp.text(RunningGateway.PHONE_NUMBER_ID, "15550400100", "Leaving", heldId, 1_749_416_383L,
+        "sent as the gateway stops").getBytes(StandardCharsets.UTF_8);
     long sigterm;
     long exited;
     RawHttp.Response heldAnswer;
     try (RawHttp held = RawHttp.connect(port); RawHttp stalled = RawHttp.connect(port)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> ok.get() >= 300);
+      await().atMost(Duration.ofSeconds(60)).until(() -> load.ok() >= 300);
       // two requests the gateway is reading when the signal comes: it has answered 100 Continue to each
       for (RawHttp c : List.of(held, stalled)) {
         c.send(RawHttp.webhookHead(port, TENANT, heldBody.length, WhatsApp.sign(heldBody, RunningGateway.APP_SECRET),
@@ -163,20 +123,17 @@ class GracefulShutdownIT {
       exited = System.nanoTime();
       assertThat(stalled.awaitClosed(Duration.ofSeconds(1))).as("the request that never finished was closed").isNotNull();
       System.out.printf("GracefulShutdownIT: SIGTERM with load running; new connections refused after %d ms;"
-              + " exited after %d ms (shutdown.timeout %s); %d answered 200, %d connection errors after the listener"
-              + " closed%n", refusedAfter / 1_000_000, (exited - sigterm) / 1_000_000, SHUTDOWN_TIMEOUT, ok.get(),
-          connectionErrors.get());
+              + " exited after %d ms (shutdown.timeout %s); %d answered 200; %d of 8 senders stopped by a"
+              + " refused or closed connection%n", refusedAfter / 1_000_000, (exited - sigterm) / 1_000_000, SHUTDOWN_TIMEOUT,
+          load.ok(), load.connectionErrors());
     } finally {
-      running.set(false);
-      for (Thread s : senders) {
-        s.join(30_000);
-      }
+      load.close();
     }
 
     assertThat(heldAnswer.status()).as("the request read before SIGTERM: %s", heldAnswer.body()).isEqualTo(200);
     assertThat(heldAnswer.headers()).containsEntry("connection", "close");
-    assertThat(unexpected).as("only 200 and 503 answers").isEmpty();
-    assertThat(retryAfterMissing.get()).as("every 503 carries Retry-After").isZero();
+    assertThat(load.unexpected()).as("only 200 and 503 answers").isEmpty();
+    assertThat(load.retryAfterMissing()).as("every 503 carries Retry-After").isZero();
     assertThat(Duration.ofNanos(exited - sigterm)).as("bounded by shutdown.timeout")
         .isLessThan(SHUTDOWN_TIMEOUT.plusSeconds(5));
     assertThat(gateway.exitValue()).as("terminated by SIGTERM, not a failure").isEqualTo(143);
@@ -186,19 +143,12 @@ class GracefulShutdownIT {
         .isLessThan(log.indexOf("embedded PostgreSQL stopped"));
 
     // every acknowledged webhook is on disk: start the same data directory again and look
-    List<String> acknowledged = new ArrayList<>(answers.entrySet().stream()
-        .filter(e -> e.getValue() == 200).map(Map.Entry::getKey).toList());
+    List<String> acknowledged = new ArrayList<>(load.acknowledged());
     acknowledged.add(heldId);
     EmbeddedPostgres pg = EmbeddedPostgres.at(dir.resolve("data/postgres"));
-    DatabaseUrl url = pg.start();
-    try (var c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-         var st = c.prepareStatement("SELECT count(*) FROM messages WHERE tenant_id = ? AND platform_message_id = ANY(?)")) {
-      st.setString(1, TENANT);
-      st.setArray(2, c.createArrayOf("text", acknowledged.toArray()));
-      try (var rs = st.executeQuery()) {
-        rs.next();
-        assertThat(rs.getLong(1)).as("every acknowledged webhook is stored").isEqualTo(acknowledged.size());
-      }
+    try {
+      assertThat(TestDatabase.storedMessages(pg.start(), TENANT, acknowledged))
+          .as("every acknowledged webhook is stored").isEqualTo(acknowledged.size());
     } finally {
       pg.stop();
     }
