@@ -10,6 +10,7 @@ import dev.switchboard.gateway.config.ConfigFiles;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.db.EmbeddedPostgres;
+import dev.switchboard.gateway.db.EmbeddedPostgresSupervisor;
 import dev.switchboard.gateway.edge.HttpEdgeVerticle;
 import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
@@ -27,6 +28,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -36,12 +38,14 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,12 +60,20 @@ public final class Gateway implements AutoCloseable {
   private final EmbeddedPostgres embedded;
   private final DatabaseUrl database;
   private final int port;
+  private final List<String> deployments;
+  private final Duration shutdownTimeout;
+  private final Future<String> fatal;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Gateway(Vertx vertx, EmbeddedPostgres embedded, DatabaseUrl database, int port) {
+  private Gateway(Vertx vertx, EmbeddedPostgres embedded, DatabaseUrl database, int port, List<String> deployments,
+                  Duration shutdownTimeout, Future<String> fatal) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.database = database;
     this.port = port;
+    this.deployments = deployments;
+    this.shutdownTimeout = shutdownTimeout;
+    this.fatal = fatal;
   }
 
   /**
@@ -108,20 +120,29 @@ public final class Gateway implements AutoCloseable {
       List<HttpEdgeVerticle> edges = new CopyOnWriteArrayList<>();
       DatabaseUrl db = database;
       String node = NodeName.of();
-      Future<?> deployed = vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
-          .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant())))
-          .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels, plugins)))
-          .compose(id -> deploySenders(vertx, channels, config, metrics, node))
+      // deployment ids in order: close() undeploys them in reverse (the edge drains before the store)
+      List<String> deployments = new CopyOnWriteArrayList<>();
+      Promise<String> fatal = Promise.promise();
+      Future<?> deployed = (embedded == null ? Future.succeededFuture("none")
+          : vertx.deployVerticle(new EmbeddedPostgresSupervisor(embedded, metrics, fatal::tryComplete))
+              .onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
+              .onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant()))
+              .onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels,
+              plugins)).onSuccess(deployments::add))
+          .compose(id -> deploySenders(vertx, channels, config, metrics, node, deployments))
           .compose(id -> vertx.deployVerticle(new DispatcherVerticle(db, config.dispatch(), metrics, node,
-              new SendService(channels, vertx.eventBus()))))
+              new SendService(channels, vertx.eventBus()))).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(
               new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval(),
-              config.dispatch().runRetentionDays())))
+                  config.dispatch().runRetentionDays())).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(() -> {
             HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus);
             edges.add(edge);
             return edge;
-          }, new DeploymentOptions().setInstances(instances)));
+          }, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add));
       try {
         await(deployed, 120);
       } catch (StartupException e) {
@@ -134,7 +155,7 @@ public final class Gateway implements AutoCloseable {
       LOG.atInfo().addKeyValue("port", port).addKeyValue("database", database.toString())
           .addKeyValue("tenants", config.tenants().size())
           .log("switchboard ready on port {}", port);
-      return new Gateway(vertx, embedded, database, port);
+      return new Gateway(vertx, embedded, database, port, deployments, config.shutdownTimeout(), fatal.future());
     } catch (RuntimeException e) {
       closeQuietly(vertx);
       if (embedded != null) {
@@ -146,12 +167,13 @@ public final class Gateway implements AutoCloseable {
 
   /** One sender verticle per channel plugin that can send. */
   private static Future<?> deploySenders(Vertx vertx, ChannelRegistry channels, GatewayConfig config, Metrics metrics,
-                                         String node) {
+                                         String node, List<String> deployments) {
     Future<?> chain = Future.succeededFuture();
     for (String id : new java.util.TreeSet<>(channels.ids())) {
       ChannelPlugin plugin = channels.find(id).orElseThrow();
       if (!plugin.sendCapabilities().types().isEmpty()) {
-        chain = chain.compose(v -> vertx.deployVerticle(new ChannelVerticle(plugin, config.outbound(), metrics, node)));
+        chain = chain.compose(v -> vertx.deployVerticle(new ChannelVerticle(plugin, config.outbound(), metrics, node))
+            .onSuccess(deployments::add));
       }
     }
     return chain;
@@ -246,13 +268,51 @@ public final class Gateway implements AutoCloseable {
     return database;
   }
 
-  /** Stops serving, closes every pool, then stops the embedded database if there is one. */
+  /**
+   * Completes with one line when the gateway cannot go on by itself (the embedded PostgreSQL could
+   * not be kept running); the launcher exits non-zero with it.
+   */
+  public Future<String> fatal() {
+    return fatal;
+  }
+
+  /**
+   * Graceful stop, bounded by {@code shutdown.timeout}: the verticles are undeployed in reverse
+   * order, so the edge stops accepting and answers every request it has read while the store is
+   * still committing; then the store commits or fails what is queued and closes its pool; then
+   * Vert.x closes and the embedded PostgreSQL stops. What is still running at the deadline is
+   * closed regardless. Idempotent.
+   */
   @Override
   public void close() {
-    LOG.info("switchboard stopping");
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long start = System.nanoTime();
+    LOG.atInfo().addKeyValue("timeoutSeconds", shutdownTimeout.toSeconds())
+        .log("switchboard stopping: draining in-flight webhooks");
+    Future<Void> undeployed = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      undeployed = undeployed.compose(v -> vertx.undeploy(id)
+          .recover(err -> {
+            LOG.warn("stopping {} failed: {}", id, err.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    try {
+      undeployed.toCompletionStage().toCompletableFuture().get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("shutdown.timeout ({} s) reached: closing what is still running", shutdownTimeout.toSeconds());
+    } catch (ExecutionException e) {
+      LOG.warn("graceful stop failed: {}", e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closeQuietly(vertx);
     if (embedded != null) {
       embedded.stop();
     }
+    LOG.atInfo().addKeyValue("millis", (System.nanoTime() - start) / 1_000_000).log("switchboard stopped");
   }
 }

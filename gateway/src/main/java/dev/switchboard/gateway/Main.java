@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * {@code java -jar switchboard.jar [--config FILE]}. Exits non-zero with one clear line when
- * start-up cannot succeed; stops cleanly (embedded database included) on SIGTERM / Ctrl-C.
+ * start-up cannot succeed; stops gracefully (in-flight webhooks answered, then the embedded database)
+ * on SIGTERM / Ctrl-C; exits 1 with one line when the embedded database cannot be kept running.
  */
 public final class Main {
   private Main() {
@@ -33,6 +34,11 @@ public final class Main {
     try {
       Gateway gateway = Gateway.start(config, null, env);
       Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "switchboard-shutdown"));
+      // exit from a thread of our own: System.exit waits for the shutdown hook, which needs the event loops
+      gateway.fatal().onSuccess(reason -> new Thread(() -> {
+        System.err.println("switchboard: fatal: " + reason);
+        System.exit(1);
+      }, "switchboard-fatal").start());
     } catch (StartupException e) {
       System.err.println("switchboard: " + e.getMessage());
       System.exit(1);

@@ -25,12 +25,18 @@ import java.util.Set;
  * @param tenants       the tenants to seed
  * @param outbound      retries, leases and pacing of sends
  * @param dispatch      retries, leases and bounds of the plugin chains
+ * @param httpLimits    idle and request timeouts, open-connection bound ({@code http.*})
+ * @param shutdownTimeout how long a graceful stop may take at most ({@code shutdown.timeout})
  */
 public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
                             long bodyLimit, String dataDir, List<TenantConfig> tenants,
-                            OutboundSettings outbound, DispatchSettings dispatch) {
+                            OutboundSettings outbound, DispatchSettings dispatch,
+                            HttpLimits httpLimits, Duration shutdownTimeout) {
 
   public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration SECOND = Duration.ofSeconds(1);
+  private static final Duration HOUR = Duration.ofHours(1);
 
   public GatewayConfig {
     tenants = List.copyOf(tenants);
@@ -53,6 +59,11 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       publicKey = "PUBLIC_BASE_URL";
     }
     publicBaseUrl = publicBaseUrl(publicBaseUrl, publicKey);
+    HttpLimits httpLimits = new HttpLimits(
+        http.duration("idleTimeout", HttpLimits.DEFAULT_IDLE_TIMEOUT, SECOND, HOUR),
+        http.duration("requestTimeout", HttpLimits.DEFAULT_REQUEST_TIMEOUT, SECOND, HOUR),
+        http.integer("maxConnections", HttpLimits.defaultMaxConnections(), 1, 1_000_000));
+    Duration shutdownTimeout = r.object("shutdown").duration("timeout", DEFAULT_SHUTDOWN_TIMEOUT, SECOND, HOUR);
     String dbUrl = r.object("database").string("url", null);
     if (env.get("DATABASE_URL") != null && !env.get("DATABASE_URL").isBlank()) {
       dbUrl = env.get("DATABASE_URL");
@@ -80,16 +91,17 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       tenants.add(tenant);
     }
     return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants,
-        outbound(r.object("outbound")), dispatch(r.object("dispatch")));
+        outbound(r.object("outbound")), dispatch(r.object("dispatch")), httpLimits, shutdownTimeout);
   }
 
   private static DispatchSettings dispatch(Reader o) {
     DispatchSettings d = DispatchSettings.DEFAULTS;
-    Duration base = o.duration("backoffBase", d.backoffBase(), Duration.ofMillis(10));
+    Duration base = o.duration("backoffBase", d.backoffBase(), Duration.ofMillis(10), Duration.ofDays(1));
     return new DispatchSettings(o.integer("maxAttempts", d.maxAttempts(), 1, 1000),
         o.integer("maxInFlightPerTenant", d.maxInFlightPerTenant(), 1, 100_000),
-        o.duration("lease", d.lease(), Duration.ofSeconds(5)), base, o.duration("backoffMax", d.backoffMax(), base),
-        o.duration("recoverAfter", d.recoverAfter(), Duration.ofSeconds(1)),
+        o.duration("lease", d.lease(), Duration.ofSeconds(5), Duration.ofDays(1)), base,
+        o.duration("backoffMax", d.backoffMax(), base, Duration.ofDays(1)),
+        o.duration("recoverAfter", d.recoverAfter(), Duration.ofSeconds(1), Duration.ofDays(1)),
         o.integer("runRetentionDays", d.runRetentionDays(), 1, 3650));
   }
 
@@ -103,9 +115,9 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       default -> throw new ConfigError(o.key("inDoubt"), "must be resend or fail, got '" + inDoubt + "'");
     };
     int queue = o.integer("queuePerTenant", d.queuePerTenant(), 1, 10_000_000);
-    Duration lease = o.duration("lease", d.lease(), Duration.ofSeconds(5));
-    Duration base = o.duration("backoffBase", d.backoffBase(), Duration.ofMillis(10));
-    Duration max = o.duration("backoffMax", d.backoffMax(), base);
+    Duration lease = o.duration("lease", d.lease(), Duration.ofSeconds(5), Duration.ofDays(1));
+    Duration base = o.duration("backoffBase", d.backoffBase(), Duration.ofMillis(10), Duration.ofDays(1));
+    Duration max = o.duration("backoffMax", d.backoffMax(), base, Duration.ofDays(1));
     Map<String, Map<String, dev.switchboard.plugin.channel.Pacing>> pacing = new LinkedHashMap<>();
     Reader p = o.object("pacing");
     for (String channel : p.node.fieldNames()) {
@@ -156,17 +168,8 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     RateLimit inbound = rate(limits.object("inbound"), 200, 400);
     RateLimit outbound = rate(limits.object("outbound"), 50, 50);
     int perContactDaily = limits.integer("perContactDaily", 0, 0, Integer.MAX_VALUE);
-    Reader takeover = t.object("takeover");
-    String resume = takeover.string("autoResumeAfter", "PT2H");
-    Duration autoResume;
-    try {
-      autoResume = Duration.parse(resume);
-    } catch (DateTimeParseException e) {
-      throw new ConfigError(takeover.key("autoResumeAfter"), "must be an ISO-8601 duration like PT2H, got '" + resume + "'");
-    }
-    if (autoResume.isNegative() || autoResume.isZero()) {
-      throw new ConfigError(takeover.key("autoResumeAfter"), "must be positive");
-    }
+    Duration autoResume = t.object("takeover").duration("autoResumeAfter", Duration.ofHours(2), Duration.ofNanos(1),
+        Duration.ofSeconds(Long.MAX_VALUE));
     Map<String, Map<String, String>> channels = new LinkedHashMap<>();
     Reader ch = t.object("channels");
     for (String channel : ch.node.fieldNames()) {
@@ -258,23 +261,6 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       return v;
     }
 
-    Duration duration(String field, Duration fallback, Duration min) {
-      String v = string(field, null);
-      if (v == null) {
-        return fallback;
-      }
-      Duration d;
-      try {
-        d = Duration.parse(v);
-      } catch (DateTimeParseException e) {
-        throw new ConfigError(key(field), "must be an ISO-8601 duration like PT30S, got '" + v + "'");
-      }
-      if (d.compareTo(min) < 0) {
-        throw new ConfigError(key(field), "must be at least " + min);
-      }
-      return d;
-    }
-
     double decimal(String field, double fallback, double min, double max) {
       Object v = node.getValue(field);
       if (v == null) {
@@ -298,6 +284,27 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     int integer(String field, int fallback, int min, int max) {
       long v = longValue(field, fallback, min, max);
       return (int) v;
+    }
+
+    /** An ISO-8601 duration ({@code PT30S}, {@code PT2H}) between {@code min} and {@code max}. */
+    Duration duration(String field, Duration fallback, Duration min, Duration max) {
+      String v = string(field, null);
+      if (v == null) {
+        return fallback;
+      }
+      Duration parsed;
+      try {
+        parsed = Duration.parse(v.trim());
+      } catch (DateTimeParseException e) {
+        throw new ConfigError(key(field), "must be an ISO-8601 duration like PT30S or PT2H, got '" + v + "'");
+      }
+      if (parsed.isNegative() || parsed.isZero()) {
+        throw new ConfigError(key(field), "must be positive, got '" + v + "'");
+      }
+      if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+        throw new ConfigError(key(field), "must be between " + min + " and " + max + ", got '" + v + "'");
+      }
+      return parsed;
     }
 
     long longValue(String field, long fallback, long min, long max) {

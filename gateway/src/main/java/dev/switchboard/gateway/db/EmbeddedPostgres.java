@@ -2,6 +2,7 @@ package dev.switchboard.gateway.db;
 
 import dev.switchboard.gateway.StartupException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -37,12 +38,15 @@ public final class EmbeddedPostgres {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
   private static final String SUPERUSER = "switchboard";
   private static final String DATABASE = "switchboard";
+  private static final int RECOVERY_WAIT_SECONDS = 300;
 
   private final Path dir;
   private final Path pgdata;
   private final Path binDir;
   private final RunAs runAs;
-  private DatabaseUrl url;
+  private volatile DatabaseUrl url;
+  /** The running server's postmaster (read from {@code postmaster.pid} after each start), or null. */
+  private volatile ProcessHandle postmaster;
 
   private EmbeddedPostgres(Path dir, Path binDir, RunAs runAs) {
     this.dir = dir.toAbsolutePath().normalize();
@@ -85,20 +89,69 @@ public final class EmbeddedPostgres {
     }
   }
 
-  /** Stops the server if this instance started it (fast shutdown: in-flight transactions roll back). */
-  public synchronized void stop() {
+  /**
+   * Stops the server if this instance started it (fast shutdown: in-flight transactions roll back).
+   * Not synchronized: it must not wait behind a restart that is still replaying WAL; a starting server
+   * is stopped the same way.
+   */
+  public void stop() {
     if (url == null) {
       return;
     }
     try {
-      run(List.of(bin("pg_ctl"), "stop", "-w", "-t", "60", "-m", "fast", "-D", pgdata.toString()),
+      run(fastStop(),
           "stop PostgreSQL");
       LOG.info("embedded PostgreSQL stopped");
     } catch (RuntimeException | IOException e) {
       LOG.warn("could not stop the embedded PostgreSQL cleanly: {}", e.getMessage());
     } finally {
       url = null;
+      postmaster = null;
     }
+  }
+
+  /**
+   * True while the server started here is running: its postmaster process is alive. Cheap (one
+   * {@code /proc} lookup) but still file I/O: call it on a worker.
+   */
+  public boolean isRunning() {
+    ProcessHandle p = postmaster;
+    return p != null && p.isAlive();
+  }
+
+  /** The postmaster's process id, or -1 when not running. */
+  public long pid() {
+    ProcessHandle p = postmaster;
+    return p == null ? -1 : p.pid();
+  }
+
+  /** Where the server writes its log (a crash's cause is there). */
+  public Path logFile() {
+    return log();
+  }
+
+  /**
+   * Starts the server again on the same data directory and port after it exited (a crash, the OOM
+   * killer, a kill -9): PostgreSQL first runs crash recovery from its WAL, and {@code pg_ctl -w} returns
+   * once it accepts connections again, so pools reconnect to the same URL. Fails when it was stopped
+   * on purpose (there is nothing to keep alive) or the server cannot start.
+   */
+  public synchronized DatabaseUrl restart() {
+    DatabaseUrl running = url;
+    if (running == null) {
+      throw new IllegalStateException("the embedded PostgreSQL was stopped on purpose");
+    }
+    try {
+      // recovery replays the WAL since the last checkpoint: up to max_wal_size, so give it time
+      startServer(running.port(), RECOVERY_WAIT_SECONDS);
+      if (url == null) { // stopped on purpose while it was starting: do not leave it running
+        run(fastStop(), "stop PostgreSQL");
+        throw new IllegalStateException("the embedded PostgreSQL was stopped while it restarted");
+      }
+    } catch (IOException e) {
+      throw new StartupException("cannot restart PostgreSQL: " + e.getMessage(), e);
+    }
+    return running;
   }
 
   /** Starts the server again on the same port as before (for tests that take the database away). */
@@ -117,8 +170,65 @@ public final class EmbeddedPostgres {
 
   /** {@code pg_ctl start} on {@code port}, waiting until the server accepts connections. */
   private void startServer(int port) throws IOException {
-    run(List.of(bin("pg_ctl"), "start", "-w", "-t", "60", "-D", pgdata.toString(), "-l", log().toString(),
-        "-o", serverOptions(port)), "start PostgreSQL (see " + log() + ")");
+    startServer(port, 60);
+  }
+
+  private void startServer(int port, int waitSeconds) throws IOException {
+    long logSize = Files.exists(log()) ? Files.size(log()) : 0;
+    try {
+      run(List.of(bin("pg_ctl"), "start", "-w", "-t", Integer.toString(waitSeconds), "-D", pgdata.toString(),
+          "-l", log().toString(), "-o", serverOptions(port)), "start PostgreSQL", waitSeconds + 30);
+    } catch (StartupException e) {
+      String cause = lastServerError(logSize);
+      throw new StartupException((cause == null ? e.getMessage() : "cannot start PostgreSQL: " + cause)
+          + " (see " + log() + ")", e);
+    }
+    postmaster = readPostmaster();
+  }
+
+  /**
+   * Why the server did not start, from what it logged after {@code from} (the log's size before the
+   * start): its last FATAL or PANIC line, else its last line (errors found before logging is set
+   * up, such as a missing control file, have no level); null when it logged nothing.
+   */
+  private String lastServerError(long from) {
+    try (var file = new RandomAccessFile(log().toFile(), "r")) {
+      long start = Math.max(from, file.length() - 64 * 1024);
+      byte[] tail = new byte[(int) (file.length() - start)];
+      file.seek(start);
+      file.readFully(tail);
+      String fatal = null;
+      String last = null;
+      for (String line : new String(tail, StandardCharsets.UTF_8).split("\n")) {
+        int at = Math.max(line.indexOf("FATAL:"), line.indexOf("PANIC:"));
+        if (at >= 0) {
+          fatal = line.substring(at).strip();
+        }
+        if (!line.isBlank()) {
+          last = line.strip();
+        }
+      }
+      return fatal != null ? fatal : last;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** {@code pg_ctl stop -m fast}: in-flight transactions roll back, then a shutdown checkpoint. */
+  private List<String> fastStop() {
+    return List.of(bin("pg_ctl"), "stop", "-w", "-t", "60", "-m", "fast", "-D", pgdata.toString());
+  }
+
+  /** The process named on the first line of {@code postmaster.pid}. */
+  private ProcessHandle readPostmaster() throws IOException {
+    List<String> lines = Files.readAllLines(pgdata.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+    try {
+      long pid = Long.parseLong(lines.isEmpty() ? "" : lines.get(0).trim());
+      return ProcessHandle.of(pid)
+          .orElseThrow(() -> new StartupException("PostgreSQL exited right after starting (see " + log() + ")"));
+    } catch (NumberFormatException e) {
+      throw new StartupException("cannot read the postmaster's pid from " + pgdata.resolve("postmaster.pid"));
+    }
   }
 
   /**
@@ -156,7 +266,7 @@ public final class EmbeddedPostgres {
     int status = exec(List.of(bin("pg_ctl"), "status", "-D", pgdata.toString())).exitCode;
     if (status == 0) {
       LOG.warn("a PostgreSQL left running by an earlier gateway holds {}; stopping it", pgdata);
-      run(List.of(bin("pg_ctl"), "stop", "-w", "-t", "60", "-m", "fast", "-D", pgdata.toString()),
+      run(fastStop(),
           "stop the stale PostgreSQL");
     }
   }
@@ -201,7 +311,11 @@ public final class EmbeddedPostgres {
   }
 
   private void run(List<String> command, String what) throws IOException {
-    Result result = exec(command);
+    run(command, what, 120);
+  }
+
+  private void run(List<String> command, String what, int timeoutSeconds) throws IOException {
+    Result result = exec(command, timeoutSeconds);
     if (result.exitCode != 0) {
       String out = result.output.strip();
       String last = out.isEmpty() ? "exit code " + result.exitCode : out.substring(out.lastIndexOf('\n') + 1);
@@ -213,6 +327,10 @@ public final class EmbeddedPostgres {
   }
 
   private Result exec(List<String> command) throws IOException {
+    return exec(command, 120);
+  }
+
+  private Result exec(List<String> command, int timeoutSeconds) throws IOException {
     List<String> full = runAs.wrap(command);
     ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
     pb.environment().put("LC_ALL", "C");
@@ -220,7 +338,7 @@ public final class EmbeddedPostgres {
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return new Result(-1, "timed out: " + String.join(" ", command));
       }

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.edge;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -43,17 +44,30 @@ public final class ErrorResponder {
     };
   }
 
+  /**
+   * True when nothing more can be answered: the response was already sent (e.g. a 408 for a body
+   * that did not arrive) or the client's connection is gone. A failure then is no error of ours.
+   */
+  public static boolean settled(RoutingContext ctx) {
+    return ctx.response().ended() || ctx.response().closed();
+  }
+
   public static void write(RoutingContext ctx, ApiException e) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       response.reset();
       return;
     }
+    write(response, e);
+  }
+
+  /** Writes {@code e} as the whole answer; the future completes once it is written. */
+  static Future<Void> write(HttpServerResponse response, ApiException e) {
     response.setStatusCode(e.status()).putHeader("Content-Type", "application/json");
     if (e.retryAfterSeconds() != null) {
       response.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
     }
-    response.end(new JsonObject().put("error",
+    return response.end(new JsonObject().put("error",
         new JsonObject().put("code", e.code()).put("message", e.getMessage())).encode());
   }
 }

@@ -8,6 +8,7 @@ import dev.switchboard.gateway.api.MessagesApi;
 import dev.switchboard.gateway.api.SendService;
 import dev.switchboard.gateway.api.TenantAuth;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.config.HttpLimits;
 import dev.switchboard.gateway.housekeeping.AccountStates;
 import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
@@ -31,7 +32,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP edge: webhooks, health, readiness and metrics. Holds no business state — only the
@@ -40,6 +43,8 @@ import java.util.TreeSet;
 public final class HttpEdgeVerticle extends VerticleBase {
   /** Largest body of an API request (a send is small: a text of 64 KiB at most, media by reference). */
   static final long API_BODY_LIMIT = 256 * 1024;
+  /** What the edge leaves of {@code shutdown.timeout} for the store's drain and PostgreSQL's stop (at most half). */
+  private static final Duration SHUTDOWN_RESERVE = Duration.ofSeconds(5);
   private final GatewayConfig config;
   private final ChannelRegistry channels;
   private final Metrics metrics;
@@ -47,6 +52,7 @@ public final class HttpEdgeVerticle extends VerticleBase {
   private final AdminAuth admin;
   private TenantDirectory directory = TenantDirectory.EMPTY;
   private HttpServer server;
+  private ConnectionGuard guard;
 
   public HttpEdgeVerticle(GatewayConfig config, ChannelRegistry channels, Metrics metrics,
                           PrometheusMeterRegistry prometheus) {
@@ -71,9 +77,46 @@ public final class HttpEdgeVerticle extends VerticleBase {
           server = vertx.createHttpServer(new HttpServerOptions()
               .setPort(config.httpPort()).setHost("0.0.0.0")
               .setCompressionSupported(false)
-              .setIdleTimeout(120));
-          return server.requestHandler(router).listen();
+              // HTTP/1.1 only: with cleartext HTTP/2 detection on, a connection is only handed over
+              // (and guarded) once its first bytes arrive, so a silent one would escape the guard
+              .setHttp2ClearTextEnabled(false)
+              .setIdleTimeout(backstopIdleSeconds()));
+          guard.start();
+          return server.connectionHandler(guard::accept).requestHandler(router).listen();
         });
+  }
+
+  /**
+   * Graceful stop: the listener closes (no new connections), idle connections close now, and each
+   * busy one closes after the answer to the request it is on (which says {@code Connection: close})
+   * — the inbox store is still running, so those requests are answered 200 or 503. Connections
+   * still busy when the drain time is up are closed.
+   */
+  @Override
+  public Future<?> stop() {
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    guard.drain();
+    return server.shutdown(drainTime().toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> guard.stop());
+  }
+
+  /** The part of {@code shutdown.timeout} the edge may drain for; the rest is for the store and PostgreSQL. */
+  private Duration drainTime() {
+    Duration total = config.shutdownTimeout();
+    Duration half = total.dividedBy(2);
+    Duration reserve = half.compareTo(SHUTDOWN_RESERVE) < 0 ? half : SHUTDOWN_RESERVE;
+    return total.minus(reserve);
+  }
+
+  /**
+   * Netty's own idle timeout (no bytes either way) only backs up the {@link ConnectionGuard}, which
+   * closes idle and slow connections first and counts why; it also covers a client that stops
+   * reading an answer.
+   */
+  private int backstopIdleSeconds() {
+    HttpLimits limits = config.httpLimits();
+    return (int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().plus(limits.requestTimeout()).toSeconds());
   }
 
   /** The actual port (differs from the configured one when it was 0). */
@@ -89,6 +132,8 @@ public final class HttpEdgeVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    guard = new ConnectionGuard(vertx, config.httpLimits(), context.getInstanceCount(), metrics);
+    router.route().handler(guard::onRequest);
     WebhookHandler webhooks = new WebhookHandler(() -> directory, channels, metrics, vertx.eventBus());
 
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
@@ -119,6 +164,9 @@ public final class HttpEdgeVerticle extends VerticleBase {
     // two routes on one path: resolve the tenant before the body is read (BodyHandler must come
     // first on its own route), then read the body within the limit and handle the call
     Handler<RoutingContext> webhookFailure = ctx -> {
+      if (ErrorResponder.settled(ctx)) {
+        return; // answered already (408 for a body too slow) or the client is gone
+      }
       ApiException e = ErrorResponder.toApiException(ctx);
       String channel = ctx.get(WebhookHandler.CHANNEL);
       metrics.webhook(channel == null ? "unknown" : channel, WebhookHandler.outcomeFor(e.status()));
@@ -133,6 +181,9 @@ public final class HttpEdgeVerticle extends VerticleBase {
         .failureHandler(webhookFailure);
 
     router.route().failureHandler(ctx -> {
+      if (ErrorResponder.settled(ctx)) {
+        return;
+      }
       ApiException e = ErrorResponder.toApiException(ctx);
       metrics.httpError(routeLabel(ctx), e.status());
       ErrorResponder.write(ctx, e);

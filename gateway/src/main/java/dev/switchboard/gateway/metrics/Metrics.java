@@ -2,11 +2,13 @@ package dev.switchboard.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's own meters (exposed as {@code switchboard_*} on {@code /metrics}). Micrometer
@@ -19,6 +21,7 @@ public final class Metrics {
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final DistributionSummary batchSize;
   private final Timer commitTimer;
+  private final AtomicInteger openConnections = new AtomicInteger();
 
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
@@ -32,6 +35,8 @@ public final class Metrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
+    Gauge.builder("switchboard.http.connections.open", openConnections, AtomicInteger::get)
+        .description("HTTP connections open now (served and being turned away)").register(registry);
   }
 
   private Counter counter(String name, String description, String... tags) {
@@ -199,6 +204,36 @@ public final class Metrics {
       counter("switchboard.takeover.corrections",
           "Messages first stored as typed by a person that an API send of the same id corrected (their pause is re-examined)",
           "channel", channel).increment(count);
+    }
+  }
+
+  public void httpConnectionOpened() {
+    openConnections.incrementAndGet();
+  }
+
+  public void httpConnectionEnded() {
+    openConnections.decrementAndGet();
+  }
+
+  /**
+   * Connections the gateway closed on its own, by reason: {@code idle} (no request within
+   * {@code http.idleTimeout}), {@code request_timeout} (a body not in within {@code http.requestTimeout}),
+   * {@code too_many_connections} (turned away over {@code http.maxConnections}). A count of 0 registers it.
+   */
+  public void httpConnectionsClosed(String reason, int count) {
+    Counter c = counter("switchboard.http.connections.closed",
+        "HTTP connections the gateway closed itself: idle, too slow, or over http.maxConnections", "reason", reason);
+    if (count > 0) {
+      c.increment(count);
+    }
+  }
+
+  /** Restarts of the embedded PostgreSQL after it exited: {@code ok} (serving again) or {@code failed}. A count of 0 registers it. */
+  public void embeddedDbRestarts(String outcome, int count) {
+    Counter c = counter("switchboard.embedded.db.restarts",
+        "Restarts of the embedded PostgreSQL after it exited, by outcome", "outcome", outcome);
+    if (count > 0) {
+      c.increment(count);
     }
   }
 }

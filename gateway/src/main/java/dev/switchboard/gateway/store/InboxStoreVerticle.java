@@ -12,6 +12,7 @@ import dev.switchboard.plugin.model.InboundEvent;
 import dev.switchboard.plugin.model.InboundMessage;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.pgclient.PgBuilder;
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * and go together in the next one (flushed when full, or after a short linger), so durability
  * costs one commit per batch rather than per call. A recent-keys cache answers obvious retries
  * without a round trip; the unique constraint stays the authority.
+ *
+ * <p>On undeploy the store drains: every queued call goes out at once (no linger) and is committed
+ * or failed, and the pool closes only once no transaction is in flight.
  */
 public final class InboxStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(InboxStoreVerticle.class);
@@ -51,6 +55,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   private int inFlight;
   private long lingerTimer = -1;
   private long lastUnavailableLog = System.nanoTime() - 10_000_000_000L;
+  private Promise<Void> drained;
 
   private record Pending(AppendRequest request, Message<AppendRequest> message) {
   }
@@ -81,7 +86,32 @@ public final class InboxStoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    if (pool == null) {
+      return Future.succeededFuture();
+    }
+    drained = Promise.promise();
+    int queued = queuedEvents;
+    flushIfDue();
+    checkDrained();
+    return drained.future()
+        .timeout(settings.timeout().toMillis() * 2, TimeUnit.MILLISECONDS)
+        .onSuccess(v -> LOG.atInfo().addKeyValue("events", queued).log("inbox drained: queued calls committed or failed"))
+        .recover(err -> {
+          LOG.warn("inbox not drained in time; failing {} queued calls", queue.size());
+          for (Pending p : queue) {
+            p.message().fail(FailureCodes.STORAGE_UNAVAILABLE, "shutting down");
+          }
+          queue.clear();
+          queuedEvents = 0;
+          return Future.succeededFuture();
+        })
+        .compose(v -> pool.close());
+  }
+
+  private void checkDrained() {
+    if (drained != null && queue.isEmpty() && inFlight == 0) {
+      drained.tryComplete();
+    }
   }
 
   private void onAppend(Message<AppendRequest> message) {
@@ -122,7 +152,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   /** Flush now when idle or when a full batch is waiting; otherwise linger briefly for company. */
   private void flushIfDue() {
     while (!queue.isEmpty() && inFlight < settings.maxInFlight()
-        && (inFlight == 0 || queuedEvents >= settings.minConcurrentBatch())) {
+        && (inFlight == 0 || queuedEvents >= settings.minConcurrentBatch() || drained != null)) {
       flush();
     }
     if (!queue.isEmpty() && lingerTimer < 0 && inFlight < settings.maxInFlight()) {
@@ -152,6 +182,7 @@ public final class InboxStoreVerticle extends VerticleBase {
         .onComplete(ar -> {
           inFlight--;
           flushIfDue();
+          checkDrained();
         });
   }
 

@@ -118,6 +118,32 @@ class GatewayConfigTest {
       assertThat(c.bodyLimit()).isEqualTo(3L * 1024 * 1024);
       assertThat(c.dataDir()).isEqualTo("data");
       assertThat(c.tenants()).isEmpty();
+      assertThat(c.httpLimits().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+      assertThat(c.httpLimits().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void maxConnectionsDefaultsToThreeQuartersOfTheOpenFileLimit() {
+      GatewayConfig c = GatewayConfig.from(new JsonObject(), Map.of());
+
+      assertThat(c.httpLimits().maxConnections()).isEqualTo(HttpLimits.defaultMaxConnections())
+          .isLessThan((int) Math.min(Integer.MAX_VALUE, HttpLimits.openFileLimit()));
+    }
+
+    @Test
+    void connectionLimitsAndShutdownTimeoutAreRead() {
+      GatewayConfig c = load("""
+          http:
+            idleTimeout: PT15S
+            requestTimeout: PT10S
+            maxConnections: 2000
+          shutdown:
+            timeout: PT45S
+          """);
+
+      assertThat(c.httpLimits()).isEqualTo(new HttpLimits(Duration.ofSeconds(15), Duration.ofSeconds(10), 2000));
+      assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(45));
     }
 
     @Test
@@ -444,6 +470,32 @@ class GatewayConfigTest {
     void zeroOrNegativeDuration(String value) {
       failsNaming("tenants: [ { id: acme, takeover: { autoResumeAfter: '" + value + "' } } ]",
           "tenants[0].takeover.autoResumeAfter");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http: { idleTimeout: 30s }", "http: { idleTimeout: PT0S }", "http: { idleTimeout: PT2H }"})
+    void badIdleTimeout(String text) {
+      failsNaming(text, "http.idleTimeout");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http: { requestTimeout: '30' }", "http: { requestTimeout: PT0.5S }",
+        "http: { requestTimeout: { seconds: 3 } }"})
+    void badRequestTimeout(String text) {
+      failsNaming(text, "http.requestTimeout");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "many", "2000000"})
+    void badMaxConnections(String value) {
+      failsNaming("http: { maxConnections: '" + value + "' }", "http.maxConnections");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shutdown: { timeout: soon }", "shutdown: { timeout: -PT5S }", "shutdown: { timeout: P1D }",
+        "shutdown: PT30S"})
+    void badShutdownTimeout(String text) {
+      failsNaming(text, text.contains("{") ? "shutdown.timeout" : "shutdown");
     }
 
     @Test

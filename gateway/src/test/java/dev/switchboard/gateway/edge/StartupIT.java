@@ -2,49 +2,29 @@ package dev.switchboard.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.gateway.testing.GatewayJar;
 import dev.switchboard.gateway.testing.RunningGateway;
 import dev.switchboard.gateway.testing.TestDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** The real fat jar, started as a user would: {@code java -jar switchboard.jar}. */
 class StartupIT {
-  private static final Path JAR = Path.of(System.getProperty("switchboard.jar", "target/switchboard.jar"))
-      .toAbsolutePath();
-
   private static Process launch(Path workDir, Map<String, String> env, String... args) throws IOException {
-    Files.createDirectories(workDir);
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(workDir.resolve("stdout.log").toFile())
-        .redirectError(workDir.resolve("stderr.log").toFile());
-    pb.environment().remove("DATABASE_URL");
-    pb.environment().remove("SWITCHBOARD_CONFIG");
-    pb.environment().putAll(env);
-    return pb.start();
+    return GatewayJar.launch(workDir, env, args);
   }
 
   private static Path freshDir(String name) {
-    Path dir = Path.of("target", "startup-it", name).toAbsolutePath();
-    TestDatabase.deleteTree(dir);
-    return dir;
+    return GatewayJar.freshDir("startup-it/" + name);
   }
 
   @Test
@@ -53,22 +33,8 @@ class StartupIT {
     int port = RunningGateway.freePort();
     Process p = launch(dir, Map.of("HTTP_PORT", Integer.toString(port)));
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      Instant deadline = Instant.now().plusSeconds(120);
-      int status = 0;
-      while (Instant.now().isBefore(deadline) && p.isAlive()) {
-        try {
-          status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
-              HttpResponse.BodyHandlers.discarding()).statusCode();
-          if (status == 200) {
-            break;
-          }
-        } catch (IOException notYet) {
-          // not listening yet
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-      }
-      assertThat(status).as("ready; stderr: %s", Files.readString(dir.resolve("stderr.log"))).isEqualTo(200);
+      boolean ready = GatewayJar.awaitReady(p, port, Duration.ofSeconds(120));
+      assertThat(ready).as("ready; stderr: %s", GatewayJar.read(dir.resolve("stderr.log"))).isTrue();
       assertThat(dir.resolve("data/postgres/pgdata/PG_VERSION")).exists();
       assertThat(dir.resolve("data/postgres/pgdata/postmaster.pid")).exists();
     } finally {

@@ -82,6 +82,21 @@ public final class TestDatabase {
     }
   }
 
+  /** How many of {@code platformIds} are stored as {@code tenant}'s messages in the database at {@code url}. */
+  public static long storedMessages(DatabaseUrl url, String tenant, java.util.Collection<String> platformIds) {
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         var st = c.prepareStatement("SELECT count(*) FROM messages WHERE tenant_id = ? AND platform_message_id = ANY(?)")) {
+      st.setString(1, tenant);
+      st.setArray(2, c.createArrayOf("text", platformIds.toArray()));
+      try (var rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
