@@ -131,7 +131,7 @@ public final class Gateway implements AutoCloseable {
           .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant()))
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels,
-              plugins)).onSuccess(deployments::add))
+              plugins, metrics)).onSuccess(deployments::add))
           .compose(id -> deploySenders(vertx, channels, config, metrics, node, deployments))
           .compose(id -> vertx.deployVerticle(new DispatcherVerticle(db, config.dispatch(), metrics, node,
               new SendService(channels, vertx.eventBus()))).onSuccess(deployments::add))

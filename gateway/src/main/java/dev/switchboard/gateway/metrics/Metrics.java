@@ -198,6 +198,12 @@ public final class Metrics {
         .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
+  /** A config file change: {@code applied}, {@code refused} (invalid: the old config stays), {@code failed}. */
+  public void configReload(String outcome) {
+    counter("switchboard.config.reloads", "Config file changes by outcome (applied, refused, failed)", "outcome", outcome)
+        .increment();
+  }
+
   /** API sends that corrected a message stored as typed by a person (a false takeover signal). */
   public void takeoverCorrections(String channel, int count) {
     if (count > 0) {

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.tenants;
 import dev.switchboard.gateway.config.ConfigFiles;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.db.DatabaseUrl;
+import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.plugins.MessagePluginRegistry;
 import dev.switchboard.gateway.security.SecretBox;
@@ -34,6 +35,7 @@ public final class TenantRegistryVerticle extends VerticleBase {
   private final SecretBox secrets;
   private final ChannelRegistry channels;
   private final MessagePluginRegistry plugins;
+  private final Metrics metrics;
   private Pool pool;
   private TenantRepository repository;
   private TenantDirectory directory = TenantDirectory.EMPTY;
@@ -41,7 +43,7 @@ public final class TenantRegistryVerticle extends VerticleBase {
 
   public TenantRegistryVerticle(GatewayConfig initial, Path configFile, Map<String, String> env,
                                 DatabaseUrl database, SecretBox secrets, ChannelRegistry channels,
-                                MessagePluginRegistry plugins) {
+                                MessagePluginRegistry plugins, Metrics metrics) {
     this.initial = initial;
     this.configFile = configFile;
     this.env = env;
@@ -49,6 +51,7 @@ public final class TenantRegistryVerticle extends VerticleBase {
     this.secrets = secrets;
     this.channels = channels;
     this.plugins = plugins;
+    this.metrics = metrics;
   }
 
   @Override
@@ -102,6 +105,7 @@ public final class TenantRegistryVerticle extends VerticleBase {
       TenantAccounts.validate(next.tenants(), channels);
       TenantAccounts.validateChains(next.tenants(), plugins);
     } catch (RuntimeException e) {
+      metrics.configReload("refused");
       LOG.error("config file changed but is not valid, keeping the current tenants and their plugin chains: {}",
           e.getMessage());
       return;
@@ -110,7 +114,13 @@ public final class TenantRegistryVerticle extends VerticleBase {
       LOG.warn("http.port and database.url changes take effect at the next restart");
     }
     seed(next).compose(v -> reload())
-        .onSuccess(v -> LOG.info("config file reloaded: {} tenants", next.tenants().size()))
-        .onFailure(err -> LOG.error("config reload failed, keeping the current tenants: {}", err.getMessage()));
+        .onSuccess(v -> {
+          metrics.configReload("applied");
+          LOG.info("config file reloaded: {} tenants", next.tenants().size());
+        })
+        .onFailure(err -> {
+          metrics.configReload("failed");
+          LOG.error("config reload failed, keeping the current tenants: {}", err.getMessage());
+        });
   }
 }
