@@ -41,6 +41,7 @@ class SendApiIT {
   private static final String BOT_TOKEN = "777000111:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
   private static final String OTHER_BOT = "777000222:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsbb";
   private static final String SEND = "/bot" + BOT_TOKEN + "/sendMessage";
+  private static final String OTHER_SEND = "/bot" + OTHER_BOT + "/sendMessage";
   private static final String ADMIN = "admin-token-send-api-0123456789";
   private static final AtomicLong CHATS = new AtomicLong(5_000_000L + System.currentTimeMillis() % 1_000_000L * 100);
   private static final AtomicInteger MESSAGE_IDS = new AtomicInteger(100);
@@ -58,6 +59,7 @@ class SendApiIT {
             .put("botToken", BOT_TOKEN).put("secretToken", "secret-send-api-it").put("apiBaseUrl", botApi.baseUrl())));
     JsonObject b = new JsonObject().put("id", OTHER).put("name", "Other tenant")
         .put("apiKeys", new JsonArray().add(OTHER_KEY))
+        .put("limits", new JsonObject().put("outbound", new JsonObject().put("perSecond", 5).put("burst", 5)))
         .put("channels", new JsonObject().put("telegram", new JsonObject()
             .put("botToken", OTHER_BOT).put("secretToken", "secret-send-api-it-b").put("apiBaseUrl", botApi.baseUrl())));
     gw = RunningGateway.start(List.of(a, b), new JsonObject()
@@ -78,6 +80,7 @@ class SendApiIT {
   @BeforeEach
   void botApiAnswersLikeTelegram() {
     botApi.on(SEND, SendApiIT::sent);
+    botApi.on(OTHER_SEND, SendApiIT::sent);
   }
 
   /** {@code sendMessage} answered as the Bot API does: {@code {"ok":true,"result":<Message>}}. */
@@ -348,5 +351,22 @@ class SendApiIT {
       assertThat(Duration.ofNanos(burst.get(i).atNanos() - burst.get(i - 1).atNanos()))
           .as("gap before send %d", i).isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }
+  }
+
+  @Test
+  void oneTenantsBacklogDoesNotDelayAnotherTenant() {
+    // the other tenant may send 5/s (limits.outbound): 60 sends are a backlog of ~12 s
+    for (int i = 0; i < 60; i++) {
+      assertThat(post(OTHER_KEY, text(chat(), "bulk " + i)).statusCode()).isEqualTo(202);
+    }
+    long chat = chat();
+    long posted = System.nanoTime();
+    String id = new JsonObject(post(KEY, text(chat, "not behind the bulk")).body()).getString("id");
+    awaitStatus(id, "sent");
+    assertThat(Duration.ofNanos(sendsTo(chat).get(0).atNanos() - posted)).isLessThan(Duration.ofSeconds(2));
+    long otherSent = botApi.calls(OTHER_SEND).stream().filter(c -> c.json().getString("text").startsWith("bulk ")).count();
+    assertThat(otherSent).as("the bulk is paced, so it was still going on").isLessThan(60);
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.number(
+        "SELECT count(*) FROM outbox WHERE tenant_id = ?", OTHER) == 0);
   }
 }
