@@ -12,6 +12,8 @@ import dev.switchboard.gateway.store.OutboxRecords.Settlement;
 import dev.switchboard.gateway.tenants.ChannelAccount;
 import dev.switchboard.gateway.tenants.TenantDirectory;
 import dev.switchboard.gateway.tenants.TenantView;
+import dev.switchboard.gateway.work.ClaimLoop;
+import dev.switchboard.gateway.work.TurnBatcher;
 import dev.switchboard.plugin.bus.Addresses;
 import dev.switchboard.plugin.channel.ChannelContext;
 import dev.switchboard.plugin.channel.ChannelPlugin;
@@ -70,15 +72,12 @@ public final class ChannelVerticle extends VerticleBase {
   private final Pacer pacer = new Pacer();
   private final Map<String, SenderFor> senders = new HashMap<>();
   private final Map<String, Integer> heldByTenant = new HashMap<>();
-  private final List<Entry> ready = new ArrayList<>();
-  private final List<Settlement> outcomes = new ArrayList<>();
+  private TurnBatcher<Entry> ready;
+  private TurnBatcher<Settlement> outcomes;
+  private ClaimLoop claims;
   private TenantDirectory directory = TenantDirectory.EMPTY;
   private HttpClient http;
   private int active;
-  private boolean claiming;
-  private boolean again;
-  private boolean readyScheduled;
-  private boolean outcomesScheduled;
   private boolean stopping;
   private long pollTimer = -1;
   private long evictTimer = -1;
@@ -103,6 +102,9 @@ public final class ChannelVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    ready = new TurnBatcher<>(vertx, Integer.MAX_VALUE, this::sendReady);
+    outcomes = new TurnBatcher<>(vertx, SETTLE_BATCH, this::settleBatch);
+    claims = new ClaimLoop(vertx, CLAIM_LIMIT, () -> MAX_ACTIVE - active, this::claim);
     http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setIdleTimeout(60)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(MAX_ACTIVE * 2));
     var bus = vertx.eventBus();
@@ -125,9 +127,10 @@ public final class ChannelVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    claims.stop();
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(evictTimer);
-    flushOutcomes();
+    outcomes.flushNow();
     return http == null ? Future.succeededFuture() : http.close();
   }
 
@@ -138,37 +141,19 @@ public final class ChannelVerticle extends VerticleBase {
     }
   }
 
-  /** Leases due rows while there is room; one claim at a time, again at once when it came back full. */
   private void poll() {
-    if (stopping) {
-      return;
-    }
-    if (claiming) {
-      again = true;
-      return;
-    }
-    int room = Math.min(CLAIM_LIMIT, MAX_ACTIVE - active);
-    if (room <= 0) {
-      return;
-    }
-    claiming = true;
-    again = false;
-    vertx.eventBus().<Claimed>request(Addresses.OUTBOX_CLAIM, new Claim(channel, owner, room, settings.lease()),
+    claims.poll();
+  }
+
+  /** Leases up to {@code room} due rows and admits them; the number claimed. */
+  private Future<Integer> claim(int room) {
+    return vertx.eventBus().<Claimed>request(Addresses.OUTBOX_CLAIM, new Claim(channel, owner, room, settings.lease()),
             new DeliveryOptions().setSendTimeout(15_000))
-        .onSuccess(reply -> {
-          List<Item> items = reply.body().items();
-          for (Item item : items) {
-            admit(item);
-          }
-          claiming = false;
-          if (again || items.size() == room) {
-            poll();
-          }
+        .map(reply -> {
+          reply.body().items().forEach(this::admit);
+          return reply.body().items().size();
         })
-        .onFailure(err -> {
-          claiming = false;
-          LOG.atDebug().log("{} outbox claim failed: {}", channel, err.toString());
-        });
+        .onFailure(err -> LOG.atDebug().log("{} outbox claim failed: {}", channel, err.toString()));
   }
 
   private void admit(Item item) {
@@ -237,10 +222,6 @@ public final class ChannelVerticle extends VerticleBase {
     long wait = pacer.acquire(e.levels(), now);
     if (wait == 0) {
       ready.add(e);
-      if (!readyScheduled) {
-        readyScheduled = true;
-        vertx.runOnContext(v -> sendReady());
-      }
       return;
     }
     long waitMs = TimeUnit.NANOSECONDS.toMillis(wait) + 1;
@@ -257,13 +238,7 @@ public final class ChannelVerticle extends VerticleBase {
   }
 
   /** Records "sending" for everything ready in this turn in one call, then calls the platform for each. */
-  private void sendReady() {
-    readyScheduled = false;
-    List<Entry> batch = new ArrayList<>(ready);
-    ready.clear();
-    if (batch.isEmpty()) {
-      return;
-    }
+  private void sendReady(List<Entry> batch) {
     List<Settlement> sending = batch.stream().map(e -> Settlement.of(e.item(), Kind.SENDING)).toList();
     vertx.eventBus().request(Addresses.OUTBOX_SETTLE, new Settle(owner, sending), new DeliveryOptions().setSendTimeout(15_000))
         .onSuccess(v -> batch.forEach(this::call))
@@ -323,21 +298,9 @@ public final class ChannelVerticle extends VerticleBase {
   /** Queues an outcome; outcomes are recorded together (one call per event-loop turn or per full batch). */
   private void settle(Settlement s) {
     outcomes.add(s);
-    if (outcomes.size() >= SETTLE_BATCH) {
-      flushOutcomes();
-    } else if (!outcomesScheduled) {
-      outcomesScheduled = true;
-      vertx.runOnContext(v -> flushOutcomes());
-    }
   }
 
-  private void flushOutcomes() {
-    outcomesScheduled = false;
-    if (outcomes.isEmpty()) {
-      return;
-    }
-    List<Settlement> batch = new ArrayList<>(outcomes);
-    outcomes.clear();
+  private void settleBatch(List<Settlement> batch) {
     vertx.eventBus().request(Addresses.OUTBOX_SETTLE, new Settle(owner, batch), new DeliveryOptions().setSendTimeout(15_000))
         .onSuccess(v -> {
           active -= batch.size();
@@ -351,10 +314,7 @@ public final class ChannelVerticle extends VerticleBase {
           // the answers must not be lost (a sent message resent after its lease would be sent twice):
           // try again shortly, for as long as the lease lasts
           LOG.atWarn().log("{} outcomes not recorded yet, retrying: {}", channel, err.toString());
-          vertx.setTimer(1_000, id -> {
-            outcomes.addAll(batch);
-            flushOutcomes();
-          });
+          vertx.setTimer(1_000, id -> outcomes.addAll(batch));
         });
   }
 }

@@ -12,6 +12,8 @@ import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.MessagePluginRegistry;
 import dev.switchboard.gateway.tenants.TenantDirectory;
 import dev.switchboard.gateway.tenants.TenantView;
+import dev.switchboard.gateway.work.ClaimLoop;
+import dev.switchboard.gateway.work.TurnBatcher;
 import dev.switchboard.plugin.bus.Addresses;
 import dev.switchboard.plugin.message.ChainDecision;
 import dev.switchboard.plugin.message.InboundContext;
@@ -74,17 +76,14 @@ public final class DispatcherVerticle extends VerticleBase {
   private final String owner;
   private final SendService sends;
   private final Backoff backoff;
-  private final List<Dispatch> takes = new ArrayList<>();
   private final Map<String, Integer> runningByTenant = new HashMap<>();
-  private final List<Outcome> outcomes = new ArrayList<>();
   private final List<Run> runs = new ArrayList<>();
+  private TurnBatcher<Dispatch> takes;
+  private TurnBatcher<Outcome> outcomes;
+  private ClaimLoop claims;
   private TenantDirectory directory = TenantDirectory.EMPTY;
   private Pool pool;
   private HttpClient http;
-  private boolean takeScheduled;
-  private boolean outcomesScheduled;
-  private boolean claiming;
-  private boolean again;
   private boolean recovering;
   private boolean stopping;
   private int active;
@@ -115,6 +114,9 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    takes = new TurnBatcher<>(vertx, TAKE_BATCH, this::handOver);
+    outcomes = new TurnBatcher<>(vertx, Integer.MAX_VALUE, this::settleBatch);
+    claims = new ClaimLoop(vertx, CLAIM_LIMIT, () -> MAX_ACTIVE - active, this::claim);
     pool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(6).setName("dispatch")
             .setMaxWaitQueueSize(1_000))
         .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2_000))
@@ -138,6 +140,7 @@ public final class DispatcherVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    claims.stop();
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(recoverTimer);
     return http == null ? Future.succeededFuture() : http.close().eventually(() -> pool.close());
@@ -157,21 +160,10 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private void onDispatch(Dispatch d) {
     takes.add(d);
-    if (takes.size() >= TAKE_BATCH) {
-      flushTakes();
-    } else if (!takeScheduled) {
-      takeScheduled = true;
-      vertx.runOnContext(v -> flushTakes());
-    }
   }
 
-  private void flushTakes() {
-    takeScheduled = false;
-    if (takes.isEmpty()) {
-      return;
-    }
-    List<Dispatch> batch = new ArrayList<>(takes);
-    takes.clear();
+  /** Hands a batch of new messages over in one call ({@code dispatch_take_keys}). */
+  private void handOver(List<Dispatch> batch) {
     String[] tenants = batch.stream().map(Dispatch::tenantId).toArray(String[]::new);
     String[] channels = batch.stream().map(Dispatch::channel).toArray(String[]::new);
     String[] pids = batch.stream().map(d -> d.message().platformMessageId()).toArray(String[]::new);
@@ -229,29 +221,16 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   private void poll() {
-    if (stopping) {
-      return;
-    }
-    if (claiming) {
-      again = true;
-      return;
-    }
-    int room = Math.min(CLAIM_LIMIT, MAX_ACTIVE - active);
-    if (room <= 0) {
-      return;
-    }
-    claiming = true;
-    again = false;
-    pool.preparedQuery("SELECT * FROM dispatch_claim($1, $2, $3)")
+    claims.poll();
+  }
+
+  /** Leases up to {@code room} queue rows and starts their chains; the number claimed. */
+  private Future<Integer> claim(int room) {
+    return pool.preparedQuery("SELECT * FROM dispatch_claim($1, $2, $3)")
         .execute(Tuple.of(owner, room, settings.lease().toMillis() / 1000.0))
-        .onComplete(ar -> claiming = false)
-        .onSuccess(rows -> {
-          for (Row r : rows) {
-            admit(r);
-          }
-          if (again || rows.size() == room) {
-            vertx.runOnContext(v -> poll());
-          }
+        .map(rows -> {
+          rows.forEach(this::admit);
+          return rows.size();
         })
         .onFailure(err -> LOG.atDebug().log("dispatch claim failed: {}", err.toString()));
   }
@@ -406,20 +385,11 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private void settle(Outcome o) {
     outcomes.add(o);
-    if (!outcomesScheduled) {
-      outcomesScheduled = true;
-      vertx.runOnContext(v -> flushOutcomes());
-    }
   }
 
-  private void flushOutcomes() {
-    outcomesScheduled = false;
-    if (outcomes.isEmpty()) {
-      return;
-    }
-    List<Outcome> batch = new ArrayList<>(outcomes);
+  /** Records a batch of outcomes and the plugin runs logged since the last one, in one call. */
+  private void settleBatch(List<Outcome> batch) {
     List<Run> logged = new ArrayList<>(runs);
-    outcomes.clear();
     runs.clear();
     Tuple args = Tuple.from(new Object[] {owner,
         batch.stream().map(Outcome::messageId).toArray(Long[]::new),
@@ -450,9 +420,8 @@ public final class DispatcherVerticle extends VerticleBase {
           }
           LOG.atWarn().log("chain outcomes not recorded yet, retrying: {}", err.toString());
           vertx.setTimer(1_000, id -> {
-            outcomes.addAll(batch);
             runs.addAll(logged);
-            flushOutcomes();
+            outcomes.addAll(batch);
           });
         });
   }

@@ -1,0 +1,59 @@
+package dev.switchboard.gateway.work;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
+
+/**
+ * Leases work while there is room: one claim at a time; asked again while a claim is out, or given
+ * a full claim, it claims again at once (the next turn), else it waits for the next {@link #poll}.
+ * Confined to its verticle's context.
+ */
+public final class ClaimLoop {
+  private final Vertx vertx;
+  private final int limit;
+  private final IntSupplier room;
+  private final IntFunction<Future<Integer>> claim;
+  private boolean claiming;
+  private boolean again;
+  private boolean stopped;
+
+  /**
+   * @param limit most rows one claim asks for
+   * @param room  how many more rows this worker can take now
+   * @param claim claims up to n rows, admits them, and says how many it got
+   */
+  public ClaimLoop(Vertx vertx, int limit, IntSupplier room, IntFunction<Future<Integer>> claim) {
+    this.vertx = vertx;
+    this.limit = limit;
+    this.room = room;
+    this.claim = claim;
+  }
+
+  public void poll() {
+    if (stopped) {
+      return;
+    }
+    if (claiming) {
+      again = true;
+      return;
+    }
+    int n = Math.min(limit, room.getAsInt());
+    if (n <= 0) {
+      return;
+    }
+    claiming = true;
+    again = false;
+    claim.apply(n).onComplete(ar -> {
+      claiming = false;
+      if (ar.succeeded() && (again || ar.result() == n)) {
+        vertx.runOnContext(v -> poll());
+      }
+    });
+  }
+
+  public void stop() {
+    stopped = true;
+  }
+}
