@@ -369,4 +369,26 @@ class SendApiIT {
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.number(
         "SELECT count(*) FROM outbox WHERE tenant_id = ?", OTHER) == 0);
   }
+
+  @Test
+  void anotherTenantCannotPauseOrResumeThisTenantsConversation() {
+    HttpResponse<String> sent = post(KEY, text(chat(), "ours"));
+    String conversation = new JsonObject(sent.body()).getString("conversationId");
+    HttpResponse<String> missing = request("POST", "/v1/conversations/conv_zzzzzzzz/pause", OTHER_KEY, "{}", "application/json");
+    for (String action : List.of("pause", "resume")) {
+      HttpResponse<String> theirs = request("POST", "/v1/conversations/" + conversation + "/" + action, OTHER_KEY, "{}",
+          "application/json");
+      assertThat(theirs.statusCode()).isEqualTo(404);
+      assertThat(theirs.body()).isEqualTo(missing.body());
+    }
+    assertThat(TestDatabase.row("SELECT status FROM conversations WHERE id = ?",
+        Ids.CONVERSATION.parse(conversation))).containsExactly("active");
+    assertThat(request("POST", "/v1/conversations/" + conversation + "/pause", null, "{}", "application/json")
+        .statusCode()).isEqualTo(401);
+    HttpResponse<String> paused = request("POST", "/v1/conversations/" + conversation + "/pause", KEY, "{}",
+        "application/json");
+    assertThat(new JsonObject(paused.body()).getString("pausedReason")).isEqualTo("api");
+    assertThat(new JsonObject(request("POST", "/v1/conversations/" + conversation + "/resume", KEY, "{}",
+        "application/json").body()).getString("status")).isEqualTo("active");
+  }
 }
