@@ -62,6 +62,9 @@ public final class ChannelVerticle extends VerticleBase {
   private static final int HOLD_PER_TENANT = 64;
   private static final int SETTLE_BATCH = 256;
   private static final long IDLE_POLL_MS = 250;
+  /** Time kept at the end of a lease to record a send's outcome. */
+  private static final long RECORD_MARGIN_MS = 3_000;
+
 
   private final ChannelPlugin plugin;
   private final String channel;
@@ -88,7 +91,11 @@ public final class ChannelVerticle extends VerticleBase {
 
   /** A claimed row on its way out. */
   private record Entry(Item item, OutboundMessage message, TenantView tenant, ChannelSender sender,
-                       Pacer.Levels levels) {
+                       Pacer.Levels levels, long leasedUntilNanos) {
+    /** Millis of the lease left (the row is this node's only until then). */
+    long leaseLeftMillis() {
+      return TimeUnit.NANOSECONDS.toMillis(leasedUntilNanos - System.nanoTime());
+    }
   }
 
   public ChannelVerticle(ChannelPlugin plugin, OutboundSettings settings, Metrics metrics, String owner) {
@@ -150,13 +157,14 @@ public final class ChannelVerticle extends VerticleBase {
     return vertx.eventBus().<Claimed>request(Addresses.OUTBOX_CLAIM, new Claim(channel, owner, room, settings.lease()),
             new DeliveryOptions().setSendTimeout(15_000))
         .map(reply -> {
-          reply.body().items().forEach(this::admit);
+          long leasedAt = System.nanoTime() - 1_000_000_000L; // the lease began before the answer came: keep a margin
+          reply.body().items().forEach(item -> admit(item, leasedAt));
           return reply.body().items().size();
         })
         .onFailure(err -> LOG.atDebug().log("{} outbox claim failed: {}", channel, err.toString()));
   }
 
-  private void admit(Item item) {
+  private void admit(Item item, long leasedAt) {
     active++;
     TenantView tenant = directory.tenant(item.tenantId()).orElse(null);
     ChannelAccount account = tenant == null ? null : tenant.channels().get(channel);
@@ -198,7 +206,7 @@ public final class ChannelVerticle extends VerticleBase {
           "the " + channel + " plugin cannot send for this account: " + e.getMessage(), false, false));
       return;
     }
-    pace(new Entry(item, message, tenant, sender, levels));
+    pace(new Entry(item, message, tenant, sender, levels, leasedAt + settings.lease().toNanos()));
   }
 
   private ChannelSender sender(String tenant, ChannelAccount account) {
@@ -210,6 +218,11 @@ public final class ChannelVerticle extends VerticleBase {
       senders.put(tenant, s);
     }
     return s.sender();
+  }
+
+  /** A row is called only with at least half its lease left: time to call the platform and record the answer. */
+  private long minLeaseLeftMillis() {
+    return settings.lease().toMillis() / 2;
   }
 
   /** Sends now if the pace allows; else waits here (within the lease) or goes back to the outbox. */
@@ -226,7 +239,7 @@ public final class ChannelVerticle extends VerticleBase {
     }
     long waitMs = TimeUnit.NANOSECONDS.toMillis(wait) + 1;
     int held = heldByTenant.getOrDefault(e.item().tenantId(), 0);
-    if (waitMs < settings.lease().toMillis() / 2 && held < HOLD_PER_TENANT) {
+    if (e.leaseLeftMillis() - waitMs > minLeaseLeftMillis() + 1_000 && held < HOLD_PER_TENANT) {
       heldByTenant.merge(e.item().tenantId(), 1, Integer::sum);
       vertx.setTimer(waitMs, id -> {
         heldByTenant.computeIfPresent(e.item().tenantId(), (k, n) -> n <= 1 ? null : n - 1);
@@ -238,7 +251,19 @@ public final class ChannelVerticle extends VerticleBase {
   }
 
   /** Records "sending" for everything ready in this turn in one call, then calls the platform for each. */
-  private void sendReady(List<Entry> batch) {
+  private void sendReady(List<Entry> ready) {
+    List<Entry> batch = new ArrayList<>();
+    for (Entry e : ready) {
+      if (e.leaseLeftMillis() < minLeaseLeftMillis()) {
+        // too little of the lease is left to call and record the answer: back to the outbox, not in doubt
+        settle(new Settlement(e.item(), Kind.RELEASE, null, Duration.ZERO, null, null, false, false));
+      } else {
+        batch.add(e);
+      }
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
     List<Settlement> sending = batch.stream().map(e -> Settlement.of(e.item(), Kind.SENDING)).toList();
     vertx.eventBus().request(Addresses.OUTBOX_SETTLE, new Settle(owner, sending), new DeliveryOptions().setSendTimeout(15_000))
         .onSuccess(v -> batch.forEach(this::call))
@@ -256,7 +281,8 @@ public final class ChannelVerticle extends VerticleBase {
     } catch (RuntimeException ex) {
       outcome = Future.failedFuture(ex);
     }
-    outcome.timeout(Math.max(5_000, settings.lease().toMillis() - 5_000), TimeUnit.MILLISECONDS)
+    // the answer must be recorded before the lease ends, or another node takes the row and sends again
+    outcome.timeout(Math.max(1_000, e.leaseLeftMillis() - RECORD_MARGIN_MS), TimeUnit.MILLISECONDS)
         .onComplete(ar -> record(e, ar.succeeded() ? ar.result()
             : new SendOutcome.RetryAfter(Duration.ZERO, "internal_error",
                 "the sender failed: " + ar.cause().getClass().getSimpleName())));
