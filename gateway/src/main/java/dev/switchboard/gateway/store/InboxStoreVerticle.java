@@ -206,10 +206,9 @@ public final class InboxStoreVerticle extends VerticleBase {
           if (written.claimed().contains(key)) {
             claims++;
           }
-          Long conversation = written.dispatch().get(key);
-          if (conversation != null && e instanceof InboundMessage message) {
+          if (e instanceof InboundMessage message && written.dispatch().containsKey(key)) {
             vertx.eventBus().publish(Addresses.DISPATCH,
-                new Dispatch(r.tenantId(), r.channel(), conversation, message));
+                new Dispatch(r.tenantId(), r.channel(), written.dispatch().get(key), message));
           }
         } else {
           duplicates++;
