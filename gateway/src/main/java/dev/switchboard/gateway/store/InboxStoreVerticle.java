@@ -199,8 +199,8 @@ public final class InboxStoreVerticle extends VerticleBase {
         if (newKeys.remove(key)) {
           stored++;
           storedByType.merge(r.channel() + '\u0000' + e.eventType(), 1, Integer::sum);
-          if (e instanceof InboundMessage m && m.author() == Author.BUSINESS_HUMAN
-              && written.messagesStored().contains(key)) {
+          if (e instanceof InboundMessage m && m.author() == Author.BUSINESS_HUMAN && m.chatId() != null
+              && written.messagesStored().contains(key)) { // without a chat (undecodable) nothing is paused
             humans++;
           }
           if (written.claimed().contains(key)) {

@@ -291,8 +291,8 @@ class WhatsAppWebhookIT {
         + "AND platform_message_id = ?", TENANT, id)).containsExactly("text", "Can I change my delivery address?", null);
     List<String> party = party(id);
     assertThat(party.subList(1, 5)).containsExactly(bsuid, null, null, "@jasper.k");
-    assertThat(TestDatabase.row("SELECT chat_id FROM conversations WHERE id = ?::bigint", party.get(5)))
-        .containsExactly(bsuid);
+    assertThat(TestDatabase.row("SELECT chat_id FROM conversations WHERE tenant_id = ? AND id = ?::bigint",
+        TENANT, party.get(5))).containsExactly(bsuid);
     Awaitility.await("the message is dispatched").atMost(Duration.ofSeconds(15))
         .until(() -> DISPATCHED.containsKey(id));
   }
