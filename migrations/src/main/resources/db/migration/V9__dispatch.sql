@@ -28,7 +28,7 @@ CREATE TABLE dispatch_queue (
   message_id      bigint      PRIMARY KEY,
   tenant_id       tenant_id   NOT NULL,
   channel         text        NOT NULL,
-  conversation_id bigint      NOT NULL,
+  conversation_id bigint,     -- null for an undecodable message whose sender is unknown
   position        integer     NOT NULL DEFAULT 0,
   attempts        integer     NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
@@ -114,7 +114,7 @@ BEGIN
   queued AS (
     INSERT INTO dispatch_queue (message_id, tenant_id, channel, conversation_id, stored_at)
     SELECT v.id, v.tenant_id, v.channel, v.conversation_id, v.received_at FROM verdict v
-     WHERE v.chained AND NOT v.over AND v.conversation_id IS NOT NULL
+     WHERE v.chained AND NOT v.over
     ON CONFLICT (message_id) DO NOTHING
     RETURNING dispatch_queue.message_id)
   SELECT array_agg(v.id ORDER BY v.id), array_agg(v.tenant_id::text ORDER BY v.id),
@@ -162,7 +162,7 @@ RETURNS TABLE (message_id bigint, tenant_id text, channel text, conversation_id 
                entry_position integer, attempts integer, stored_at timestamptz,
                account_ref text, platform_message_id text, direction text, author text, type text, text text,
                content text, reply_to text, related text, forwarded smallint, errors text, platform_ts timestamptz,
-               edited_at timestamptz, raw text,
+               edited_at timestamptz, raw text, undecodable text,
                contact_id bigint, platform_user_id text, phone text, display_name text, username text)
 LANGUAGE sql VOLATILE AS $$
   WITH c AS (
@@ -180,10 +180,10 @@ LANGUAGE sql VOLATILE AS $$
   SELECT l.message_id, l.tenant_id::text, l.channel, l.conversation_id, v.chat_id, l.position, l.attempts,
          l.stored_at, m.account_ref, m.platform_message_id, m.direction::text, m.author::text, m.type::text, m.text,
          m.content::text, m.reply_to_platform_id, m.related_platform_id, m.forwarded, m.errors::text, m.platform_ts,
-         m.edited_at, m.raw::text, k.id, k.platform_user_id, k.phone::text, k.display_name, k.username
+         m.edited_at, m.raw::text, m.undecodable, k.id, k.platform_user_id, k.phone::text, k.display_name, k.username
     FROM l
     JOIN messages m ON m.id = l.message_id
-    JOIN conversations v ON v.id = l.conversation_id
+    LEFT JOIN conversations v ON v.id = l.conversation_id
     LEFT JOIN contacts k ON k.id = m.contact_id
 $$;
 

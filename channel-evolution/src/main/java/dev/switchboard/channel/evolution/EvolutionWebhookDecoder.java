@@ -27,8 +27,10 @@ import java.util.Objects;
  *       {@code messages.delete} / {@code messages.edited} → revokes and edits
  *       ({@link EvoRevisionDecoder}); {@code connection.update} / {@code qrcode.updated} →
  *       account state ({@link EvoAccountStateDecoder}); any other event → one UNHANDLED notice.
- *       An item of a known event that cannot be read is an UNDECODABLE notice, never an error,
- *       so Evolution (which drops an event answered with 4xx) never loses the rest.</li>
+ *       A message item (upsert or send.message object) that cannot be read is still stored as an
+ *       undecodable message; any other item of a known event that cannot be read is an
+ *       UNDECODABLE notice. Never an error, so Evolution (which drops an event answered with 4xx)
+ *       never loses the rest.</li>
  * </ol>
  *
  * <p>No event's {@code rawJson} holds the envelope: it is the item of {@code data}, without inline
@@ -90,10 +92,8 @@ final class EvolutionWebhookDecoder {
   private static List<InboundEvent> route(Envelope env) {
     List<InboundEvent> events = new ArrayList<>();
     switch (env.event()) {
-      case "messages.upsert" -> each(env, events,
-          item -> UpsertDecoder.decode(item, UpsertDecoder.Source.UPSERT, env));
-      case "send.message" -> each(env, events,
-          item -> UpsertDecoder.decode(item, UpsertDecoder.Source.SEND, env));
+      case "messages.upsert" -> messages(env, events, UpsertDecoder.Source.UPSERT);
+      case "send.message" -> messages(env, events, UpsertDecoder.Source.SEND);
       case "messages.update" -> each(env, events, item -> EvoStatusDecoder.decode(item, env));
       case "messages.delete" -> each(env, events, item -> EvoRevisionDecoder.deleted(item, env));
       case "messages.edited" -> each(env, events, item -> EvoRevisionDecoder.edited(item, env));
@@ -103,6 +103,30 @@ final class EvolutionWebhookDecoder {
       default -> events.add(EvoNotices.unhandled(env, env.data(), EvoRawJson.of(env, env.data())));
     }
     return events;
+  }
+
+  /**
+   * Decodes every message item of {@code data}; an object item that fails is still a message (an
+   * undecodable one), anything else an UNDECODABLE notice.
+   */
+  private static void messages(Envelope env, List<InboundEvent> events, UpsertDecoder.Source source) {
+    List<Object> items = env.items();
+    if (items.isEmpty()) {
+      events.add(EvoNotices.undecodable(env, env.data(), env.receivedAt()));
+    }
+    for (Object item : items) {
+      InboundEvent event = null;
+      if (item instanceof JsonObject o) {
+        try {
+          event = UpsertDecoder.decode(o, source, env);
+        } catch (EvoUndecodableException e) {
+          event = UpsertDecoder.undecodable(o, source, env, env.event() + ": " + e.getMessage());
+        } catch (RuntimeException e) { // a shape nobody foresaw
+          event = UpsertDecoder.undecodable(o, source, env, env.event() + ": unreadable");
+        }
+      }
+      events.add(event != null ? event : EvoNotices.undecodable(env, item, env.receivedAt()));
+    }
   }
 
   /** Decodes every item of {@code data}; an item that fails becomes an UNDECODABLE notice. */

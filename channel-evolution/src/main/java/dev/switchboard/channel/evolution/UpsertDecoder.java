@@ -41,15 +41,31 @@ final class UpsertDecoder {
   private UpsertDecoder() {
   }
 
+  /** Who sent an item, as its key and event tell: its id, fromMe, and what follows from them. */
+  private record Origin(String id, boolean fromMe, Direction direction, Author author) {
+    static Origin of(JsonObject key, Source source) {
+      Boolean fromMeField = bool(key, "fromMe");
+      boolean fromMe = fromMeField != null ? fromMeField : source == Source.SEND;
+      return new Origin(token(key, "id"), fromMe,
+          source == Source.SEND || fromMe ? Direction.OUTBOUND : Direction.INBOUND,
+          source == Source.SEND ? Author.BUSINESS_API : fromMe ? Author.BUSINESS_HUMAN : Author.CONTACT);
+    }
+
+    /** {@code <instance>:<key.id>:<fromMe>[:api]}. */
+    String idempotencyKey(Envelope env) {
+      return env.instance() + ":" + id + ":" + fromMe + (author == Author.BUSINESS_API ? ":api" : "");
+    }
+  }
+
   static InboundEvent decode(JsonObject item, Source source, Envelope env) {
     JsonObject key = object(item, "key");
-    String id = token(key, "id");
-    if (id == null) {
+    Origin origin = Origin.of(key, source);
+    if (origin.id() == null) {
       throw new EvoUndecodableException("key.id is missing");
     }
-    Boolean fromMeField = bool(key, "fromMe");
-    boolean fromMe = fromMeField != null ? fromMeField : source == Source.SEND;
-    String idempotencyKey = env.instance() + ":" + id + ":" + fromMe + (source == Source.SEND ? ":api" : "");
+    String id = origin.id();
+    boolean fromMe = origin.fromMe();
+    String idempotencyKey = origin.idempotencyKey(env);
     Instant occurredAt = EvoTimestamps.seconds(item.getValue("messageTimestamp"), env.receivedAt());
 
     Jid remote = Jid.parse(nonBlank(key, "remoteJid"));
@@ -69,10 +85,6 @@ final class UpsertDecoder {
     int forwarded = forwarded(context);
     String replyTo = token(context, "stanzaId");
 
-    Direction direction = source == Source.SEND || fromMe ? Direction.OUTBOUND : Direction.INBOUND;
-    Author author = source == Source.SEND ? Author.BUSINESS_API
-        : fromMe ? Author.BUSINESS_HUMAN : Author.CONTACT;
-
     extras(extras, item, pushName, content);
     return InboundMessage.builder()
         .idempotencyKey(idempotencyKey)
@@ -80,8 +92,8 @@ final class UpsertDecoder {
         .platformMessageId(id)
         .chatId(party.chatId())
         .contact(party.contact())
-        .direction(direction)
-        .author(author)
+        .direction(origin.direction())
+        .author(origin.author())
         .type(content.type)
         .text(content.text)
         .media(content.media)
@@ -94,6 +106,40 @@ final class UpsertDecoder {
         .forwarded(forwarded)
         .errors(content.errors)
         .extrasJson(extras.isEmpty() ? null : env.redact(new JsonObject(extras).encode()))
+        .occurredAt(occurredAt)
+        .rawJson(EvoRawJson.of(env, item))
+        .build();
+  }
+
+  /**
+   * An item that could not be decoded, kept as an UNSUPPORTED message flagged with {@code reason}:
+   * keyed as usual when it has a {@code key.id} (else by a hash of the item), with its chat and
+   * contact when its key still names them, its time and its raw JSON. Status stories and broadcasts
+   * stay notices, as they do when readable.
+   */
+  static InboundEvent undecodable(JsonObject item, Source source, Envelope env, String reason) {
+    JsonObject key = object(item, "key");
+    Origin origin = Origin.of(key, source);
+    Instant occurredAt = EvoTimestamps.seconds(item.getValue("messageTimestamp"), env.receivedAt());
+    Jid remote = Jid.parse(nonBlank(key, "remoteJid"));
+    if (remote != null && remote.isBroadcastLike()) {
+      return EvoNotices.undecodable(env, item, occurredAt);
+    }
+    String idempotencyKey = origin.id() != null ? origin.idempotencyKey(env) : env.hashKey("undecodable", item);
+    JidParty party;
+    try {
+      party = JidParty.of(key, origin.fromMe(), nonBlank(item, "pushName"), item, new LinkedHashMap<>());
+    } catch (RuntimeException e) { // no remoteJid, or as unreadable as the rest: no chat then
+      party = null;
+    }
+    return InboundMessage.undecodable(reason)
+        .idempotencyKey(idempotencyKey)
+        .accountRef(env.instance())
+        .platformMessageId(origin.id() != null ? origin.id() : idempotencyKey)
+        .chatId(party == null ? null : party.chatId())
+        .contact(party == null ? null : party.contact())
+        .direction(origin.direction())
+        .author(origin.author())
         .occurredAt(occurredAt)
         .rawJson(EvoRawJson.of(env, item))
         .build();

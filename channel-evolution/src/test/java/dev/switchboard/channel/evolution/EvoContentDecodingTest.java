@@ -10,8 +10,6 @@ import dev.switchboard.plugin.model.InboundMessage;
 import dev.switchboard.plugin.model.InteractiveReply;
 import dev.switchboard.plugin.model.MediaRef;
 import dev.switchboard.plugin.model.MessageType;
-import dev.switchboard.plugin.model.PlatformNotice;
-import dev.switchboard.plugin.model.PlatformNotice.Kind;
 import dev.switchboard.plugin.model.Reaction;
 import dev.switchboard.plugin.model.SharedContact;
 import io.vertx.core.json.JsonObject;
@@ -172,11 +170,14 @@ class EvoContentDecodingTest {
   }
 
   @Test
-  void aReactionWithoutTargetIsUndecodable() {
+  void aReactionWithoutTargetIsAnUndecodableMessage() {
     JsonObject body = json("upsert-reaction.json");
     body.getJsonObject("data").getJsonObject("message").getJsonObject("reactionMessage").remove("key");
 
-    assertThat(only(body, PlatformNotice.class).kind()).isEqualTo(Kind.UNDECODABLE);
+    InboundMessage m = only(body, InboundMessage.class);
+    assertThat(m.undecodable()).startsWith("messages.upsert: ");
+    assertThat(m.type()).isEqualTo(MessageType.UNSUPPORTED);
+    assertThat(m.reaction()).isNull();
   }
 
   @Test

@@ -249,7 +249,7 @@ class UpsertDecodingTest {
   }
 
   @Test
-  void anUpsertWithoutKeyIdIsUndecodableAndTheRestOfTheCallIsKept() {
+  void anUpsertWithoutKeyIdIsAnUndecodableMessageAndTheRestOfTheCallIsKept() {
     JsonObject broken = json("upsert-text-lid.json").getJsonObject("data").copy();
     broken.getJsonObject("key").remove("id");
     JsonObject good = json("upsert-image-caption.json").getJsonObject("data");
@@ -257,24 +257,55 @@ class UpsertDecodingTest {
 
     List<InboundEvent> events = events(body);
 
-    assertThat(events.get(0)).isInstanceOfSatisfying(PlatformNotice.class, n -> {
-      assertThat(n.kind()).isEqualTo(Kind.UNDECODABLE);
-      assertThat(n.detail()).isEqualTo("messages.upsert");
-      assertThat(n.idempotencyKey()).startsWith("5588921729550:undecodable:");
-      assertThat(n.occurredAt()).isEqualTo(Instant.ofEpochSecond(1763326182L));
+    assertThat(events.get(0)).isInstanceOfSatisfying(InboundMessage.class, m -> {
+      assertThat(m.undecodable()).isEqualTo("messages.upsert: key.id is missing");
+      assertThat(m.eventType()).isEqualTo("message:undecodable");
+      assertThat(m.type()).isEqualTo(MessageType.UNSUPPORTED);
+      assertThat(m.idempotencyKey()).startsWith("5588921729550:undecodable:").isEqualTo(m.platformMessageId());
+      assertThat(m.chatId()).isEqualTo("558893074699@s.whatsapp.net");
+      assertThat(m.contact().displayName()).isEqualTo("Gleidiane Limaverde");
+      assertThat(m.direction()).isEqualTo(Direction.INBOUND);
+      assertThat(m.occurredAt()).isEqualTo(Instant.ofEpochSecond(1763326182L));
+      assertThat(new JsonObject(m.rawJson()).getJsonObject("message").getString("conversation"))
+          .isEqualTo("Teste envio de mensagem");
     });
-    assertThat(events.get(1)).isInstanceOf(InboundMessage.class);
+    assertThat(events.get(1)).isInstanceOfSatisfying(InboundMessage.class, m -> assertThat(m.undecodable()).isNull());
   }
 
   @Test
-  void anUpsertWithoutRemoteJidOrWithDataNotAnObjectIsUndecodable() {
+  void anUpsertWithoutRemoteJidIsAnUndecodableMessageWithoutAChat() {
     JsonObject noChat = json("upsert-text-lid.json");
     noChat.getJsonObject("data").getJsonObject("key").remove("remoteJid");
+
+    InboundMessage m = only(noChat, InboundMessage.class);
+
+    assertThat(m.undecodable()).isEqualTo("messages.upsert: key.remoteJid is missing or not a JID");
+    assertThat(m.idempotencyKey()).isEqualTo("5588921729550:ACF74C317ABADED4BE7EDC7E41BE13EE:false");
+    assertThat(m.platformMessageId()).isEqualTo("ACF74C317ABADED4BE7EDC7E41BE13EE");
+    assertThat(m.chatId()).isNull();
+    assertThat(m.contact()).isNull();
+  }
+
+  @Test
+  void anUnreadableSendMessageEchoIsAnUndecodableApiSend() {
+    JsonObject body = json("send-message.json");
+    body.getJsonObject("data").getJsonObject("key").put("remoteJid", 42);
+
+    InboundMessage m = only(body, InboundMessage.class);
+
+    assertThat(m.undecodable()).startsWith("send.message: ");
+    assertThat(m.direction()).isEqualTo(Direction.OUTBOUND);
+    assertThat(m.author()).isEqualTo(Author.BUSINESS_API);
+    assertThat(m.idempotencyKey()).endsWith(":true:api");
+  }
+
+  @Test
+  void upsertDataThatIsNoObjectIsAnUndecodableNotice() {
     JsonObject stringData = json("upsert-text-lid.json").put("data", "hello");
     JsonObject noData = json("upsert-text-lid.json");
     noData.remove("data");
 
-    for (JsonObject body : List.of(noChat, stringData, noData)) {
+    for (JsonObject body : List.of(stringData, noData)) {
       assertThat(only(body, PlatformNotice.class).kind()).isEqualTo(Kind.UNDECODABLE);
     }
   }

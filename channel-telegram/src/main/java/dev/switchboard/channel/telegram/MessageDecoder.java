@@ -109,6 +109,34 @@ final class MessageDecoder {
         .build();
   }
 
+  /**
+   * A message-like update item that could not be read ({@code m} may be null), kept as an
+   * UNSUPPORTED message flagged with {@code reason}: its platform id when its chat and message id
+   * can be read (else {@code undecodable:<update key>}), its chat and sender when they can, the
+   * whole update as raw JSON. Never an edit: an unreadable edit does not replace what is stored.
+   */
+  static InboundMessage undecodable(JsonObject m, UpdateContext ctx, String reason, Instant when) {
+    String chatId = id(object(m, "chat"), "id");
+    String messageId = id(m, "message_id");
+    MessageIds ids = MessageIds.of(m);
+    ContactRef sender;
+    try {
+      sender = TgParties.sender(m);
+    } catch (RuntimeException e) { // as unreadable as the rest: no sender then
+      sender = null;
+    }
+    return InboundMessage.undecodable(reason)
+        .idempotencyKey(ctx.key())
+        .accountRef(ctx.botId())
+        .platformMessageId(chatId != null && messageId != null && !"0".equals(messageId)
+            ? ids.message(chatId, messageId) : "undecodable:" + ctx.key())
+        .chatId(chatId == null ? null : ids.chat(chatId))
+        .contact(sender)
+        .occurredAt(when)
+        .rawJson(ctx.rawJson())
+        .build();
+  }
+
   private static void put(Map<String, Object> extras, String key, Object value) {
     if (value != null) {
       extras.put(key, value);

@@ -16,9 +16,12 @@ import java.util.Set;
 
 /**
  * Turns one authentic, parsed {@code Update} object into exactly one event. Never throws and never
- * rejects: Telegram holds back a chat's later updates until this one is answered with a 2xx, so
- * everything not understood becomes a {@link PlatformNotice} (UNHANDLED for update kinds this
- * channel does not map, UNDECODABLE for a known kind of the wrong shape).
+ * rejects: Telegram holds back a chat's later updates until this one is answered with a 2xx. What
+ * is not understood is still acknowledged: a message-like update ({@code message},
+ * {@code channel_post}, {@code business_message} and their {@code edited_*} kinds) that cannot be
+ * read becomes an {@linkplain MessageDecoder#undecodable undecodable} message, so that it is stored
+ * and reaches the bot; anything else becomes a {@link PlatformNotice} (UNHANDLED for update kinds
+ * this channel does not map, UNDECODABLE for a known kind of the wrong shape).
  *
  * <p>Every event's idempotency key is {@code <botId>:<update_id>} (update ids are per bot); an
  * update without an integer {@code update_id} is keyed {@code <botId>:sha256:<hex of the body>}.
@@ -40,31 +43,43 @@ final class UpdateDecoder {
   static InboundEvent decode(JsonObject update, byte[] body, String botId, Instant receivedAt) {
     String raw = update.encode();
     Long updateId = integer(update, UPDATE_ID);
-    if (updateId == null) {
-      return notice(botId + ":sha256:" + sha256Hex(body), botId, Kind.UNDECODABLE,
-          "update_id missing", receivedAt, raw);
-    }
-    UpdateContext ctx = new UpdateContext(botId, botId + ":" + updateId, receivedAt, raw);
+    String key = updateId == null ? botId + ":sha256:" + sha256Hex(body) : botId + ":" + updateId;
+    UpdateContext ctx = new UpdateContext(botId, key, receivedAt, raw);
     String kind = kind(update);
+    Object value = kind == null ? null : update.getValue(kind);
+    JsonObject item = value instanceof JsonObject o ? o : null;
+    Instant when = time(item, "date", receivedAt);
+    if (updateId == null) {
+      return unreadable(kind, item, ctx, "update_id missing", when);
+    }
     if (kind == null) {
       return notice(ctx.key(), botId, Kind.UNDECODABLE, "update kind missing", receivedAt, raw);
     }
-    Object value = update.getValue(kind);
-    JsonObject item = value instanceof JsonObject o ? o : null;
-    Instant when = time(item, "date", receivedAt);
     if (!handled(kind)) {
       return notice(ctx.key(), botId, Kind.UNHANDLED, TgJson.clip(kind), when, TgJson.encode(value));
     }
     if (item == null) {
-      return notice(ctx.key(), botId, Kind.UNDECODABLE, kind + ": not an object", when, raw);
+      return unreadable(kind, null, ctx, kind + ": not an object", when);
     }
     try {
       return decodeItem(kind, item, ctx);
     } catch (TgUndecodableException e) {
-      return notice(ctx.key(), botId, Kind.UNDECODABLE, e.getMessage(), when, raw);
-    } catch (RuntimeException e) { // a shape nobody foresaw: still one notice, never a rejection
-      return notice(ctx.key(), botId, Kind.UNDECODABLE, kind + ": unreadable", when, raw);
+      return unreadable(kind, item, ctx, e.getMessage(), when);
+    } catch (RuntimeException e) { // a shape nobody foresaw: still acknowledged, never a rejection
+      return unreadable(kind, item, ctx, kind + ": unreadable", when);
     }
+  }
+
+  /**
+   * An update of {@code kind} that could not be read: an undecodable message when the kind carries
+   * a message, else an UNDECODABLE notice with {@code detail}.
+   */
+  private static InboundEvent unreadable(String kind, JsonObject item, UpdateContext ctx, String detail,
+                                         Instant when) {
+    if (kind != null && (MESSAGE_KINDS.contains(kind) || EDITED_KINDS.contains(kind))) {
+      return MessageDecoder.undecodable(item, ctx, detail, when);
+    }
+    return notice(ctx.key(), ctx.botId(), Kind.UNDECODABLE, detail, when, ctx.rawJson());
   }
 
   private static InboundEvent decodeItem(String kind, JsonObject item, UpdateContext ctx) {

@@ -57,9 +57,9 @@ class UpdateHostilePayloadTest {
   void idsBeyond64BitsOrOfAnotherTypeAreNotIds() {
     for (String id : new String[] {"123456789012345678901234567890", "\"1111111\"", "1.0",
         "-1e30", "null", "[1]", "{\"id\":1}", "true"}) {
-      PlatformNotice n = (PlatformNotice) eventOf(message("\"chat\":{\"id\":" + id + "},\"text\":\"x\""));
-      assertThat(n.kind()).as(id).isEqualTo(PlatformNotice.Kind.UNDECODABLE);
-      assertThat(n.detail()).isEqualTo("message: chat id missing");
+      InboundMessage m = (InboundMessage) eventOf(message("\"chat\":{\"id\":" + id + "},\"text\":\"x\""));
+      assertThat(m.undecodable()).as(id).isEqualTo("message: chat id missing");
+      assertThat(m.chatId()).isNull();
     }
   }
 

@@ -12,7 +12,6 @@ import dev.switchboard.plugin.model.ChatMigration;
 import dev.switchboard.plugin.model.Direction;
 import dev.switchboard.plugin.model.InboundMessage;
 import dev.switchboard.plugin.model.MessageType;
-import dev.switchboard.plugin.model.PlatformNotice;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -338,11 +337,12 @@ class UpdateMessageDecodingTest {
   }
 
   @Test
-  void aScheduledMessageWithIdZeroIsUndecodable() {
-    PlatformNotice n = (PlatformNotice) event("venue-scheduled.json");
+  void aScheduledMessageWithIdZeroIsAnUndecodableMessageKeyedByItsUpdate() {
+    InboundMessage m = message("venue-scheduled.json");
 
-    assertThat(n.kind()).isEqualTo(PlatformNotice.Kind.UNDECODABLE);
-    assertThat(n.detail()).contains("message_id 0");
-    assertThat(n.idempotencyKey()).isEqualTo(BOT + ":500000009");
+    assertThat(m.undecodable()).contains("message_id 0");
+    assertThat(m.type()).isEqualTo(MessageType.UNSUPPORTED);
+    assertThat(m.idempotencyKey()).isEqualTo(BOT + ":500000009");
+    assertThat(m.platformMessageId()).isEqualTo("undecodable:" + BOT + ":500000009");
   }
 }

@@ -197,7 +197,7 @@ final class ContentDecoder {
           }
         }
       }
-      out.add(new SharedContact(formatted, phones, emails, waId, null));
+      out.add(new SharedContact(formatted, phones, emails, waId, string(card, "vcard")));
     }
     return out;
   }

@@ -1,19 +1,19 @@
 package dev.switchboard.channel.whatsapp;
 
-import dev.switchboard.plugin.json.JsonFields;
-
 import static dev.switchboard.channel.whatsapp.JsonAccess.isTrue;
 import static dev.switchboard.channel.whatsapp.JsonAccess.scalar;
 import static dev.switchboard.channel.whatsapp.JsonAccess.value;
 import static dev.switchboard.plugin.json.JsonFields.array;
 import static dev.switchboard.plugin.json.JsonFields.nonBlank;
 import static dev.switchboard.plugin.json.JsonFields.object;
+import static dev.switchboard.plugin.json.JsonFields.string;
 
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ContactRef;
 import dev.switchboard.plugin.model.Direction;
 import dev.switchboard.plugin.model.InboundMessage;
 import dev.switchboard.plugin.model.PlatformError;
+import dev.switchboard.plugin.model.PlatformNotice.Kind;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +21,13 @@ import java.util.List;
 /**
  * Turns one {@code messages[]} item (inbound, from the contact) or one {@code message_echoes[]}
  * item (outbound, typed by a human in the WhatsApp Business app) into an {@link InboundMessage}.
+ *
+ * <p>The user is found in this order: the item's own phone id ({@code from} / {@code to}), its
+ * business-scoped id ({@code from_user_id} / {@code to_user_id}), then the change's
+ * {@code contacts[]} entry for the user (matched by {@code wa_id} / {@code user_id}; an item that
+ * names nobody belongs to the change's only entry). The contact is keyed by the phone when there is
+ * one, else by the business-scoped id; with both, the business-scoped id goes along as
+ * {@link ContactRef#altUserId()} so the two are one contact.
  */
 final class MessageDecoder {
 
@@ -33,8 +40,33 @@ final class MessageDecoder {
     }
   }
 
-  /** The other party: platform id, phone (null for business-scoped ids), and the user id seen. */
-  private record Party(String id, String phone, String waId, String userId) {
+  /** Which array the item came in, and what follows from it. */
+  enum Side {
+    INBOUND("from", "from_user_id", Direction.INBOUND, Author.CONTACT),
+    ECHO("to", "to_user_id", Direction.OUTBOUND, Author.BUSINESS_HUMAN);
+
+    private final String phoneField;
+    private final String userIdField;
+    private final Direction direction;
+    private final Author author;
+
+    Side(String phoneField, String userIdField, Direction direction, Author author) {
+      this.phoneField = phoneField;
+      this.userIdField = userIdField;
+      this.direction = direction;
+      this.author = author;
+    }
+  }
+
+  /** The other party: phone id and business-scoped id (either may be null, not both), and profile. */
+  private record Party(String phone, String userId, ContactDirectory.Entry entry) {
+    String id() {
+      return phone != null ? phone : userId;
+    }
+
+    ContactRef contact() {
+      return new ContactRef(id(), phone, entry.name(), entry.username(), phone != null ? userId : null);
+    }
   }
 
   private MessageDecoder() {
@@ -42,32 +74,52 @@ final class MessageDecoder {
 
   /** An inbound message from the contact. */
   static InboundMessage inbound(JsonObject message, ChangeContext ctx) {
-    Party party = party(nonBlank(message, "from"), firstNonBlank(message, "from_user_id", "user_id"));
-    if (party == null && "system".equals(JsonFields.string(message, "type"))) {
-      JsonObject system = object(message, "system");
-      party = party(null, firstNonBlank(system, "customer", "previous_user_id", "user_id"));
-    }
-    return build(message, ctx, party, Direction.INBOUND, Author.CONTACT);
+    return build(message, ctx, Side.INBOUND);
   }
 
   /** An smb_message_echoes item: what the business typed in the app, to the {@code to} user. */
   static InboundMessage echo(JsonObject echo, ChangeContext ctx) {
-    Party party = party(nonBlank(echo, "to"), nonBlank(echo, "to_user_id"));
-    return build(echo, ctx, party, Direction.OUTBOUND, Author.BUSINESS_HUMAN);
+    return build(echo, ctx, Side.ECHO);
   }
 
-  private static InboundMessage build(JsonObject message, ChangeContext ctx, Party party,
-                                      Direction direction, Author author) {
+  /**
+   * An item that could not be decoded, kept as an UNSUPPORTED message flagged with {@code reason}:
+   * its id when it has one (else a key hashed from the item, stable across Meta's retries), its
+   * user and chat when they can still be found, its time and raw JSON.
+   */
+  static InboundMessage undecodable(JsonObject item, ChangeContext ctx, Side side, String reason) {
+    String raw = item.encode();
+    String id = scalar(item, "id");
+    String key = id != null && !id.isBlank() ? id : Notices.key(Kind.UNDECODABLE, raw, ctx.scope());
+    Party party;
+    try {
+      party = party(item, ctx, side);
+    } catch (RuntimeException e) { // as unreadable as the rest: no sender then
+      party = null;
+    }
+    String groupId = nonBlank(item, "group_id");
+    return InboundMessage.undecodable(reason)
+        .idempotencyKey(key)
+        .accountRef(ctx.accountRef())
+        .platformMessageId(key)
+        .chatId(groupId != null ? groupId : party == null ? null : party.id())
+        .contact(party == null ? null : party.contact())
+        .direction(side.direction)
+        .author(side.author)
+        .occurredAt(Timestamps.parse(value(item, "timestamp"), ctx.receivedAt()))
+        .rawJson(raw)
+        .build();
+  }
+
+  private static InboundMessage build(JsonObject message, ChangeContext ctx, Side side) {
     String id = scalar(message, "id");
     if (id == null || id.isBlank()) {
       throw new UndecodableException("message without id");
     }
+    Party party = party(message, ctx, side);
     if (party == null) {
       throw new UndecodableException("message without a user id");
     }
-    ContactDirectory.Profile profile = ctx.contacts().find(party.waId(), party.userId());
-    ContactRef contact = new ContactRef(party.id(), party.phone(), profile.name(),
-        profile.username());
     String groupId = nonBlank(message, "group_id");
 
     Content content = ContentDecoder.decode(message, true);
@@ -90,9 +142,9 @@ final class MessageDecoder {
         .accountRef(ctx.accountRef())
         .platformMessageId(id)
         .chatId(groupId != null ? groupId : party.id())
-        .contact(contact)
-        .direction(direction)
-        .author(author)
+        .contact(party.contact())
+        .direction(side.direction)
+        .author(side.author)
         .type(content.type)
         .text(content.text)
         .media(content.media)
@@ -100,7 +152,7 @@ final class MessageDecoder {
         .contacts(content.contacts)
         .interactive(content.interactive)
         .reaction(content.reaction)
-        .replyToMessageId(forwarded == 0 ? nonBlank(context, "id") : null)
+        .replyToMessageId(nonBlank(context, "id")) // also on a forwarded message: the flag is separate
         .relatedMessageId(content.relatedMessageId)
         .forwarded(forwarded)
         .errors(errors)
@@ -110,15 +162,22 @@ final class MessageDecoder {
         .build();
   }
 
-  /** A phone-number id when {@code phone} is given, else a business-scoped id, else null. */
-  private static Party party(String phone, String userId) {
-    if (phone != null) {
-      return new Party(phone, phone, phone, userId);
+  /**
+   * The other party of {@code item}: its own ids, then the change's contact entry for it; for a
+   * system message that names nobody (a business-scoped id change), the id the system body names.
+   * Null when no id is found.
+   */
+  private static Party party(JsonObject item, ChangeContext ctx, Side side) {
+    String phone = nonBlank(item, side.phoneField);
+    String userId = side == Side.INBOUND ? firstNonBlank(item, side.userIdField, "user_id")
+        : nonBlank(item, side.userIdField);
+    ContactDirectory.Entry entry = ctx.contacts().find(phone, userId);
+    phone = phone != null ? phone : entry.waId();
+    userId = userId != null ? userId : entry.userId();
+    if (phone == null && userId == null && side == Side.INBOUND && "system".equals(string(item, "type"))) {
+      userId = firstNonBlank(object(item, "system"), "customer", "previous_user_id", "user_id");
     }
-    if (userId != null) {
-      return new Party(userId, null, null, userId);
-    }
-    return null;
+    return phone == null && userId == null ? null : new Party(phone, userId, entry);
   }
 
   private static String firstNonBlank(JsonObject o, String... keys) {

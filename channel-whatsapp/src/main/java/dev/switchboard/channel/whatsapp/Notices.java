@@ -28,8 +28,12 @@ final class Notices {
    */
   static PlatformNotice notice(Kind kind, String accountRef, String detail, List<PlatformError> errors,
                                Instant occurredAt, String rawJson, String scope) {
-    String key = kind.name().toLowerCase(Locale.ROOT) + ":" + sha256Hex(scope + "\u0000" + rawJson);
-    return new PlatformNotice(key, accountRef, kind, detail, errors, occurredAt, rawJson);
+    return new PlatformNotice(key(kind, rawJson, scope), accountRef, kind, detail, errors, occurredAt, rawJson);
+  }
+
+  /** {@code <kind>:<hex sha-256 of scope and rawJson>}: the key of something Meta gives no id. */
+  static String key(Kind kind, String rawJson, String scope) {
+    return kind.name().toLowerCase(Locale.ROOT) + ":" + sha256Hex(scope + "\u0000" + rawJson);
   }
 
   static PlatformNotice unhandled(String accountRef, String detail, Instant occurredAt, String rawJson,

@@ -31,10 +31,13 @@ import java.util.function.BiFunction;
  *       {@code contacts} that is present but not an array, an element of the message/status/echo
  *       arrays that is not an object, a missing {@code field}, or a non-object {@code value} on a
  *       messages/echoes change: Meta never sends these, so a 400 makes the fault visible.</li>
- *   <li><b>One item → one notice.</b> A message, echo or status that is an object but cannot be
- *       represented (no id, no user id, or any unexpected runtime failure while reading it) becomes
- *       an UNDECODABLE notice with detail {@code message|echo|status}, and the rest of
- *       the call is still accepted (so Meta does not retry the whole batch for 7 days).</li>
+ *   <li><b>One item → one event.</b> A message or echo that is an object but cannot be fully
+ *       read (no id, no user id, or any unexpected runtime failure while reading it) is still a
+ *       message: an {@linkplain MessageDecoder#undecodable undecodable} UNSUPPORTED one, with its
+ *       raw JSON and whatever id, user and time could be read, so that what Meta was told was
+ *       received is stored and reaches the bot. A status that cannot be read becomes an UNDECODABLE
+ *       notice with detail {@code status}. Either way the rest of the call is still accepted (so
+ *       Meta does not retry the whole batch for 7 days).</li>
  *   <li><b>Content → lenient.</b> Fields of the wrong JSON type inside an item read as absent;
  *       an unusable timestamp falls back to the receive time.</li>
  * </ul>
@@ -98,10 +101,15 @@ final class WebhookDecoder {
     ChangeContext ctx = new ChangeContext(account,
         ContactDirectory.of(arrayOrEmpty(value, "contacts", valuePath)), receivedAt, scope);
     if (echoes) {
-      each(value, "message_echoes", valuePath, "echo", ctx, MessageDecoder::echo, events);
+      each(value, "message_echoes", valuePath, ctx, MessageDecoder::echo,
+          (item, reason) -> MessageDecoder.undecodable(item, ctx, MessageDecoder.Side.ECHO, reason), events);
     } else {
-      each(value, "messages", valuePath, "message", ctx, MessageDecoder::inbound, events);
-      each(value, "statuses", valuePath, "status", ctx, StatusDecoder::decode, events);
+      each(value, "messages", valuePath, ctx, MessageDecoder::inbound,
+          (item, reason) -> MessageDecoder.undecodable(item, ctx, MessageDecoder.Side.INBOUND, reason), events);
+      each(value, "statuses", valuePath, ctx, StatusDecoder::decode,
+          (item, reason) -> Notices.notice(Kind.UNDECODABLE, ctx.accountRef(), "status", List.of(),
+              Timestamps.parse(item.getValue("timestamp"), ctx.receivedAt()), item.encode(), ctx.scope()),
+          events);
     }
     JsonArray errors = arrayOrEmpty(value, "errors", valuePath);
     if (!errors.isEmpty()) {
@@ -111,9 +119,14 @@ final class WebhookDecoder {
     }
   }
 
-  private static void each(JsonObject value, String key, String path, String what,
-                           ChangeContext ctx,
+  /**
+   * Decodes each item of {@code value[key]}; an item the decoder cannot read becomes what
+   * {@code unreadable} makes of it and the reason ({@link MessageDecoder.UndecodableException}'s
+   * message, else {@code unreadable}).
+   */
+  private static void each(JsonObject value, String key, String path, ChangeContext ctx,
                            BiFunction<JsonObject, ChangeContext, ? extends InboundEvent> decoder,
+                           BiFunction<JsonObject, String, ? extends InboundEvent> unreadable,
                            List<InboundEvent> events) {
     JsonArray items = arrayOrEmpty(value, key, path);
     for (int k = 0; k < items.size(); k++) {
@@ -121,9 +134,10 @@ final class WebhookDecoder {
       InboundEvent event;
       try {
         event = decoder.apply(item, ctx);
-      } catch (RuntimeException e) { // incl. UndecodableException: one bad item, not the batch
-        event = Notices.notice(Kind.UNDECODABLE, ctx.accountRef(), what, List.of(),
-            Timestamps.parse(item.getValue("timestamp"), ctx.receivedAt()), item.encode(), ctx.scope());
+      } catch (MessageDecoder.UndecodableException e) { // one bad item, not the batch
+        event = unreadable.apply(item, e.getMessage());
+      } catch (RuntimeException e) { // a shape nobody foresaw
+        event = unreadable.apply(item, "unreadable");
       }
       events.add(event);
     }

@@ -159,23 +159,71 @@ class HostilePayloadTest {
       assertThat(e.details()).isNull();
     });
 
-    // a numeric "from" is not a phone number we can trust: no sender → one notice
-    assertThat(events.get(7)).isInstanceOfSatisfying(PlatformNotice.class,
-        n -> assertThat(n.detail()).isEqualTo("message"));
-    assertThat(events.get(8)).isInstanceOfSatisfying(PlatformNotice.class, n -> {
-      assertThat(n.kind()).isEqualTo(PlatformNotice.Kind.UNDECODABLE);
-      assertThat(n.detail()).isEqualTo("message");
-      assertThat(n.idempotencyKey()).startsWith("undecodable:");
-      assertThat(n.accountRef()).isEqualTo(META_PHONE);
-      assertThat(n.occurredAt()).isEqualTo(epoch(1739321024L));
-    });
-    assertThat(events.get(9)).isInstanceOfSatisfying(PlatformNotice.class,
-        n -> assertThat(n.detail()).isEqualTo("message"));
+    // a numeric "from" is not a phone number we can trust, and W9 names nobody: both belong to the
+    // change's only contact entry
+    InboundMessage w8 = (InboundMessage) events.get(7);
+    assertThat(w8.undecodable()).isNull();
+    assertThat(w8.contact().platformUserId()).isEqualTo("16505551234");
+    assertThat(w8.text()).isEqualTo("numeric from");
+    InboundMessage w9 = (InboundMessage) events.get(8);
+    assertThat(w9.undecodable()).isNull();
+    assertThat(w9.contact().platformUserId()).isEqualTo("16505551234");
+    assertThat(w9.text()).isEqualTo("nobody sent this");
+
+    // no id: still a message, UNSUPPORTED and flagged, keyed by a hash of the item
+    InboundMessage w10 = (InboundMessage) events.get(9);
+    assertThat(w10.undecodable()).isEqualTo("message without id");
+    assertThat(w10.eventType()).isEqualTo("message:undecodable");
+    assertThat(w10.type()).isEqualTo(MessageType.UNSUPPORTED);
+    assertThat(w10.idempotencyKey()).startsWith("undecodable:").isEqualTo(w10.platformMessageId());
+    assertThat(w10.contact().platformUserId()).isEqualTo("16505551234");
+    assertThat(w10.chatId()).isEqualTo("16505551234");
+    assertThat(w10.accountRef()).isEqualTo(META_PHONE);
+    assertThat(w10.occurredAt()).isEqualTo(epoch(1739321024L));
+    assertThat(new JsonObject(w10.rawJson()).getJsonObject("text").getString("body")).isEqualTo("no id");
 
     InboundMessage w11 = (InboundMessage) events.get(10);
     assertThat(w11.type()).isEqualTo(MessageType.EDIT);
     assertThat(w11.relatedMessageId()).isNull();
     assertThat(w11.occurredAt()).isEqualTo(RECEIVED_AT);
+  }
+
+  @Test
+  void aMessageThatNamesNobodyAmongSeveralContactsIsStoredWithoutASender() {
+    JsonObject body = envelope(new JsonArray().add(new JsonObject().put("id", WAMID)
+        .put("timestamp", "1739321024").put("type", "text").put("text", new JsonObject().put("body", "who?"))));
+    body.getJsonArray("entry").getJsonObject(0).getJsonArray("changes").getJsonObject(0).getJsonObject("value")
+        .put("contacts", new JsonArray()
+            .add(new JsonObject().put("wa_id", "16505551234").put("user_id", "US.13491208655302741918"))
+            .add(new JsonObject().put("user_id", "US.11815799212886844830")));
+
+    InboundMessage m = (InboundMessage) ((DecodeResult.Accepted) decodeJson(body)).events().get(0);
+
+    assertThat(m.undecodable()).isEqualTo("message without a user id");
+    assertThat(m.type()).isEqualTo(MessageType.UNSUPPORTED);
+    assertThat(m.platformMessageId()).isEqualTo(WAMID);
+    assertThat(m.idempotencyKey()).isEqualTo(WAMID);
+    assertThat(m.contact()).isNull();
+    assertThat(m.chatId()).isNull();
+    assertThat(m.occurredAt()).isEqualTo(epoch(1739321024L));
+    assertThat(new JsonObject(m.rawJson()).getJsonObject("text").getString("body")).isEqualTo("who?");
+  }
+
+  @Test
+  void anEchoWithoutItsIdIsStoredAsAnUndecodableOutboundMessage() {
+    JsonObject body = new JsonObject(new String(Webhooks.fixture("smb-message-echo.json"), StandardCharsets.UTF_8));
+    JsonObject value = body.getJsonArray("entry").getJsonObject(0).getJsonArray("changes").getJsonObject(0)
+        .getJsonObject("value");
+    value.getJsonArray("message_echoes").getJsonObject(0).remove("id");
+
+    InboundMessage m = (InboundMessage) ((DecodeResult.Accepted) decodeJson(body)).events().get(0);
+
+    assertThat(m.undecodable()).isEqualTo("message without id");
+    assertThat(m.direction()).isEqualTo(dev.switchboard.plugin.model.Direction.OUTBOUND);
+    assertThat(m.author()).isEqualTo(dev.switchboard.plugin.model.Author.BUSINESS_HUMAN);
+    assertThat(m.contact().platformUserId()).isEqualTo("16505551234");
+    assertThat(m.chatId()).isEqualTo("16505551234");
+    assertThat(m.platformMessageId()).startsWith("undecodable:");
   }
 
   @Test

@@ -31,6 +31,8 @@ class InboundMessageDecodingTest {
       "wamid.HBgLMTQxMjU1NTA4MjkVAgASGBQzQUNCNjk5RDUwNUZGMUZEM0VBRAA=";
   private static final ContactRef PYWA_USER =
       new ContactRef("972987654321", "972987654321", "Test Name", null);
+  /** The business-scoped user id of the App Dashboard's v25 samples (and pywa's newer fixtures). */
+  private static final String BSUID = "US.13491208655302741918";
   private static final ContactRef META_USER =
       new ContactRef("16505551234", "16505551234", "Sheena Nelson", null);
 
@@ -75,7 +77,7 @@ class InboundMessageDecodingTest {
   }
 
   @Test
-  void textFromTheDashboardSampleCarriesTheUsername() {
+  void senderWithPhoneAndBusinessScopedIdIsKeyedByThePhoneAndCarriesTheOtherId() {
     InboundMessage m = onlyMessage("text-dashboard-sample.json", DASHBOARD_PHONE);
 
     assertPlainInbound(m);
@@ -83,19 +85,51 @@ class InboundMessageDecodingTest {
     assertThat(m.text()).isEqualTo("this is a text message");
     assertThat(m.platformMessageId()).isEqualTo("ABGGFlA5Fpa");
     assertThat(m.contact()).isEqualTo(
-        new ContactRef("16315551181", "16315551181", "test user name", "@testusername"));
+        new ContactRef("16315551181", "16315551181", "test user name", "@testusername", BSUID));
+    assertThat(m.chatId()).isEqualTo("16315551181");
     assertThat(m.occurredAt()).isEqualTo(epoch(1504902988L));
   }
 
   @Test
-  void userWithHiddenPhoneIsKeyedByBusinessScopedId() {
+  void senderNamedOnlyByFromUserIdIsKeyedByTheBusinessScopedId() {
     InboundMessage m = onlyMessage("text-business-scoped-user.json", DASHBOARD_PHONE);
 
-    assertThat(m.contact()).isEqualTo(new ContactRef("US.13491208655302741918", null,
-        "test user name", "@testusername"));
+    assertPlainInbound(m);
+    assertThat(m.contact()).isEqualTo(new ContactRef(BSUID, null, "test user name", "@testusername"));
     assertThat(m.contact().e164()).isNull();
-    assertThat(m.chatId()).isEqualTo("US.13491208655302741918");
+    assertThat(m.chatId()).isEqualTo(BSUID);
     assertThat(m.text()).isEqualTo("this is a text message");
+  }
+
+  @Test
+  void senderNamedOnlyByTheChangesContactUserIdIsThatContact() {
+    // a reply to a "request contact info" template: no from, no from_user_id, one contact entry
+    InboundMessage m = onlyMessage("contact-request-business-scoped.json", DASHBOARD_PHONE);
+
+    assertPlainInbound(m);
+    assertThat(m.undecodable()).isNull();
+    assertThat(m.type()).isEqualTo(MessageType.CONTACTS);
+    assertThat(m.platformMessageId()).isEqualTo("ABGGFlA5Fpc");
+    assertThat(m.contact()).isEqualTo(new ContactRef(BSUID, null, "test user name", "@testusername"));
+    assertThat(m.chatId()).isEqualTo(BSUID);
+    assertThat(m.contacts()).singleElement().satisfies(card -> {
+      assertThat(card.phones()).containsExactly("+1 631-555-1181");
+      assertThat(card.vcard()).startsWith("BEGIN:VCARD").contains("waid=16315551181");
+    });
+  }
+
+  @Test
+  void severalContactsAreMatchedToTheirMessagesByUserIdAndWaId() {
+    var events = Webhooks.events("contacts-several-business-scoped.json", DASHBOARD_PHONE);
+
+    assertThat(events).hasSize(2);
+    InboundMessage hidden = (InboundMessage) events.get(0);
+    assertThat(hidden.contact()).isEqualTo(new ContactRef(BSUID, null, "test user name", "@testusername"));
+    assertThat(hidden.chatId()).isEqualTo(BSUID);
+    InboundMessage withPhone = (InboundMessage) events.get(1);
+    assertThat(withPhone.contact()).isEqualTo(new ContactRef("16315551234", "16315551234", "Kerry Fisher",
+        null, "US.10293847561029384756"));
+    assertThat(withPhone.chatId()).isEqualTo("16315551234");
   }
 
   @Test
@@ -279,7 +313,7 @@ class InboundMessageDecodingTest {
     assertThat(m.text()).isEqualTo("title");
     assertThat(m.replyToMessageId()).isEqualTo("wamid.xyzxyz==");
     assertThat(m.platformMessageId()).isEqualTo("wamid.xsidjw");
-    assertThat(m.contact()).isEqualTo(PYWA_USER);
+    assertThat(m.contact()).isEqualTo(new ContactRef("972987654321", "972987654321", "Test Name", null, BSUID));
   }
 
   @Test
@@ -430,6 +464,15 @@ class InboundMessageDecodingTest {
     assertThat(m.text()).isEqualTo("replied text");
     assertThat(m.replyToMessageId()).isEqualTo("wamid.xyzxyz==");
     assertThat(m.forwarded()).isZero();
+  }
+
+  @Test
+  void forwardedReplyKeepsBothTheQuotedMessageAndTheFlag() {
+    InboundMessage m = onlyMessage("reply-forwarded.json", PYWA_PHONE);
+
+    assertThat(m.text()).isEqualTo("forwarded reply");
+    assertThat(m.replyToMessageId()).isEqualTo("wamid.xyzxyz==");
+    assertThat(m.forwarded()).isEqualTo(1);
   }
 
   @Test

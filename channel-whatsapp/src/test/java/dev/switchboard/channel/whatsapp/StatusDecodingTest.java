@@ -49,6 +49,16 @@ class StatusDecodingTest {
   }
 
   @Test
+  void deliveredToAUserKnownOnlyByItsBusinessScopedId() {
+    StatusUpdate s = onlyStatus("status-delivered-business-scoped.json", DASHBOARD_PHONE);
+
+    assertThat(s.status()).isEqualTo(MessageStatus.DELIVERED);
+    assertThat(s.platformMessageId()).isEqualTo("ABGGFlA5Fpa");
+    assertThat(s.idempotencyKey()).isEqualTo("status:ABGGFlA5Fpa:delivered");
+    assertThat(s.recipientId()).isEqualTo("US.13491208655302741918");
+  }
+
+  @Test
   void sentWithCallbackData() {
     StatusUpdate s = onlyStatus("status-sent-with-tracker.json", PYWA_PHONE);
 

@@ -91,7 +91,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private long recoverTimer = -1;
 
   /** A claimed message on its way through the chain. */
-  private record Job(long messageId, TenantView tenant, String channel, long conversationId, int position,
+  private record Job(long messageId, TenantView tenant, String channel, Long conversationId, int position,
                      int attempts, Instant storedAt, InboundMessage message, InboundContext.EventIds ids) {
   }
 
@@ -258,7 +258,7 @@ public final class DispatcherVerticle extends VerticleBase {
     }
     Long contactId = r.getLong("contact_id");
     InboundContext.EventIds ids = new InboundContext.EventIds(Ids.EVENT.format(messageId), Ids.MESSAGE.format(messageId),
-        Ids.CONVERSATION.format(r.getLong("conversation_id")), contactId == null ? null : Ids.CONTACT.format(contactId),
+        Ids.CONVERSATION.formatNullable(r.getLong("conversation_id")), contactId == null ? null : Ids.CONTACT.format(contactId),
         r.getString("phone"), r.getString("display_name"));
     runningByTenant.merge(tenant.id(), 1, Integer::sum);
     Job job = new Job(messageId, tenant, r.getString("channel"), r.getLong("conversation_id"),
@@ -277,7 +277,7 @@ public final class DispatcherVerticle extends VerticleBase {
     MessagePluginRegistry.Entry entry = chain.get(i);
     int attempt = i == job.position() ? job.attempts() + 1 : 1;
     InboundContext ctx = new InboundContext(vertx, http, new TenantId(job.tenant().id()), new ChannelId(job.channel()),
-        job.conversationId(), job.message(), entry.settings(), job.ids(), attempt);
+        job.conversationId() == null ? 0 : job.conversationId(), job.message(), entry.settings(), job.ids(), attempt);
     long start = System.nanoTime();
     Future<ChainDecision> decision;
     try {
@@ -340,6 +340,10 @@ public final class DispatcherVerticle extends VerticleBase {
    */
   private Future<List<String>> queueReplies(Job job, int i, List<JsonObject> replies, int n, List<String> refused) {
     if (n >= replies.size()) {
+      return Future.succeededFuture(refused);
+    }
+    if (job.conversationId() == null) {
+      refused.add("replies: the message has no conversation (its sender is unknown), nothing to reply to");
       return Future.succeededFuture(refused);
     }
     JsonObject body = replies.get(n).copy()

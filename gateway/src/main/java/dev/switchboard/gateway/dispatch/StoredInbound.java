@@ -29,10 +29,11 @@ final class StoredInbound {
   static InboundMessage from(Row r) {
     JsonObject content = r.getString("content") == null ? new JsonObject() : new JsonObject(r.getString("content"));
     String phone = r.getString("phone");
-    ContactRef contact = new ContactRef(
-        r.getString("platform_user_id") != null ? r.getString("platform_user_id") : r.getString("chat_id"),
+    String userId = r.getString("platform_user_id") != null ? r.getString("platform_user_id") : r.getString("chat_id");
+    ContactRef contact = userId == null ? null : new ContactRef(userId,
         phone == null ? null : phone.substring(1), r.getString("display_name"), r.getString("username"));
-    InboundMessage.Builder b = InboundMessage.builder()
+    String undecodable = r.getString("undecodable");
+    InboundMessage.Builder b = (undecodable != null ? InboundMessage.undecodable(undecodable) : InboundMessage.builder())
         .idempotencyKey(r.getString("platform_message_id"))
         .accountRef(r.getString("account_ref"))
         .platformMessageId(r.getString("platform_message_id"))

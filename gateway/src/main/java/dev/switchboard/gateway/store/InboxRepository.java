@@ -2,6 +2,7 @@ package dev.switchboard.gateway.store;
 
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ChatMigration;
+import dev.switchboard.plugin.model.ContactRef;
 import dev.switchboard.plugin.model.ContactState;
 import dev.switchboard.plugin.model.Direction;
 import dev.switchboard.plugin.model.InboundEvent;
@@ -31,13 +32,18 @@ import java.util.TreeMap;
 
 /**
  * The SQL of the inbox. A batch of webhook events is written by one call of the database function
- * {@code inbox_append} (migration V4): ledger (the idempotency authority) → contacts →
+ * {@code inbox_append} (migration V7): ledger (the idempotency authority) → contacts →
  * conversations → messages → edits → receipts, in one round trip and one implicit transaction.
  * This class only lays the events out as the function's column arrays.
  */
 public final class InboxRepository {
 
-  private static final int ARGUMENTS = 10 + 24 + 8 + 9;
+  /** The function's argument groups: e_* per event, m_* per message, s_* per receipt, x_* per state change. */
+  private static final int EVENT_COLUMNS = 10;
+  private static final int MESSAGE_COLUMNS = 26;
+  private static final int RECEIPT_COLUMNS = 8;
+  private static final int STATE_COLUMNS = 9;
+  private static final int ARGUMENTS = EVENT_COLUMNS + MESSAGE_COLUMNS + RECEIPT_COLUMNS + STATE_COLUMNS;
 
   static final String APPEND = "SELECT row_kind, row_tenant, row_channel, row_id, row_conversation, row_dispatch"
       + " FROM inbox_append("
@@ -62,7 +68,8 @@ public final class InboxRepository {
    *
    * @param newKeys  the keys (see {@link RecentKeys#key}) that were new; everything else was already stored
    * @param dispatch key → conversation id of the new inbound messages to hand to the tenant's plugins
-   *                 (not those held back by a paused conversation)
+   *                 (not those held back by a paused conversation); the id is null for an
+   *                 undecodable message whose sender or chat is unknown (it has no conversation)
    * @param claimed  keys of API sends that corrected a message stored as typed by a person (an
    *                 upsert reported before the API echo of the same message)
    * @param messagesStored keys of new message events whose message this batch inserted or replaced
@@ -82,8 +89,8 @@ public final class InboxRepository {
         .map(rows -> written(unique.values(), rows));
   }
 
-  /** What one stored message became: its conversation, and whether it goes to the plugins. */
-  private record Stored(long conversation, boolean dispatch) {
+  /** What one stored message became: its conversation (null: none), and whether it goes to the plugins. */
+  private record Stored(Long conversation, boolean dispatch) {
   }
 
   /**
@@ -156,10 +163,10 @@ public final class InboxRepository {
    * state changes.
    */
   private static Tuple arguments(java.util.Collection<Item> items) {
-    Columns events = new Columns(10, items.size());
+    Columns events = new Columns(EVENT_COLUMNS, items.size());
     List<Item> messages = new ArrayList<>();
     List<Item> receipts = new ArrayList<>();
-    Columns x = new Columns(9, 0);
+    Columns x = new Columns(STATE_COLUMNS, 0);
     for (Item item : items) {
       InboundEvent e = item.event();
       String outcome = "accepted";
@@ -178,8 +185,13 @@ public final class InboxRepository {
       } else if (e instanceof StatusUpdate) {
         payload = e.rawJson();
         receipts.add(item);
-      } else if (e instanceof InboundMessage) {
+      } else if (e instanceof InboundMessage msg) {
         messages.add(item);
+        if (msg.undecodable() != null) { // the ledger keeps its raw JSON too: it is what was not understood
+          outcome = "undecodable";
+          detail = msg.undecodable();
+          payload = msg.rawJson();
+        }
       } else if (e instanceof ContactState cs) {
         payload = e.rawJson();
         x.add(item.tenant(), item.channel(), text(e.idempotencyKey()), cs.blocked() ? "blocked" : "unblocked",
@@ -199,22 +211,24 @@ public final class InboxRepository {
       events.add(item.tenant(), item.channel(), text(e.idempotencyKey()), e.eventType(), outcome,
           text(e.accountRef()), utc(e.occurredAt()), utc(item.receivedAt()), text(detail), Sanitize.json(payload));
     }
-    Columns m = new Columns(24, messages.size());
+    Columns m = new Columns(MESSAGE_COLUMNS, messages.size());
     for (Item item : messages) {
       InboundMessage msg = (InboundMessage) item.event();
       boolean inbound = msg.direction() == Direction.INBOUND;
+      ContactRef contact = msg.contact(); // null only for an undecodable message whose sender is unknown
       m.add(item.tenant(), item.channel(), text(msg.idempotencyKey()), text(msg.accountRef()),
-          text(msg.platformMessageId()), text(msg.chatId()), text(msg.contact().platformUserId()),
-          msg.contact().e164(),
-          text(inbound ? msg.contact().displayName() : null), // an echo says nothing of the contact's name
-          text(msg.contact().username()), msg.direction().label(),
+          text(msg.platformMessageId()), text(msg.chatId()), contact == null ? null : text(contact.platformUserId()),
+          contact == null ? null : contact.e164(),
+          contact == null || !inbound ? null : text(contact.displayName()), // an echo says nothing of the contact's name
+          contact == null ? null : text(contact.username()), msg.direction().label(),
           msg.author().name().toLowerCase(Locale.ROOT), msg.type().label(),
           (inbound ? MessageStatus.DELIVERED : MessageStatus.SENT).label(), text(msg.text()),
           Sanitize.json(MessageContent.toJson(msg)), text(msg.replyToMessageId()), text(msg.relatedMessageId()),
           msg.forwarded(), msg.errors().isEmpty() ? null : Sanitize.json(errorsJson(msg.errors()).encode()),
-          utc(msg.occurredAt()), utc(item.receivedAt()), Sanitize.json(msg.rawJson()), utc(msg.editedAt()));
+          utc(msg.occurredAt()), utc(item.receivedAt()), Sanitize.json(msg.rawJson()), utc(msg.editedAt()),
+          contact == null ? null : text(contact.altUserId()), text(msg.undecodable()));
     }
-    Columns s = new Columns(8, receipts.size());
+    Columns s = new Columns(RECEIPT_COLUMNS, receipts.size());
     for (Item item : receipts) {
       StatusUpdate st = (StatusUpdate) item.event();
       PlatformError error = st.errors().isEmpty() ? null : st.errors().get(0);
@@ -225,16 +239,16 @@ public final class InboxRepository {
     Object[] all = new Object[ARGUMENTS];
     events.copyInto(all, 0, new Class<?>[] {String.class, String.class, String.class, String.class,
         String.class, String.class, OffsetDateTime.class, OffsetDateTime.class, String.class, String.class});
-    Class<?>[] mTypes = new Class<?>[24];
+    Class<?>[] mTypes = new Class<?>[MESSAGE_COLUMNS];
     java.util.Arrays.fill(mTypes, String.class);
     mTypes[18] = Integer.class;
     mTypes[20] = OffsetDateTime.class;
     mTypes[21] = OffsetDateTime.class;
     mTypes[23] = OffsetDateTime.class;
-    m.copyInto(all, 10, mTypes);
-    s.copyInto(all, 34, new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
+    m.copyInto(all, EVENT_COLUMNS, mTypes);
+    s.copyInto(all, EVENT_COLUMNS + MESSAGE_COLUMNS, new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
         OffsetDateTime.class, String.class, String.class});
-    x.copyInto(all, 42, new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
+    x.copyInto(all, EVENT_COLUMNS + MESSAGE_COLUMNS + RECEIPT_COLUMNS, new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
         String.class, String.class, OffsetDateTime.class, String.class});
     return Tuple.from(all);
   }

@@ -231,17 +231,16 @@ public final class InboxStoreVerticle extends VerticleBase {
         if (newKeys.remove(key)) {
           stored++;
           storedByType.merge(r.channel() + '\u0000' + e.eventType(), 1, Integer::sum);
-          if (e instanceof InboundMessage m && m.author() == Author.BUSINESS_HUMAN
-              && written.messagesStored().contains(key)) {
+          if (e instanceof InboundMessage m && m.author() == Author.BUSINESS_HUMAN && m.chatId() != null
+              && written.messagesStored().contains(key)) { // without a chat (undecodable) nothing is paused
             humans++;
           }
           if (written.claimed().contains(key)) {
             claims++;
           }
-          Long conversation = written.dispatch().get(key);
-          if (conversation != null && e instanceof InboundMessage message) {
+          if (e instanceof InboundMessage message && written.dispatch().containsKey(key)) {
             vertx.eventBus().publish(Addresses.DISPATCH,
-                new Dispatch(r.tenantId(), r.channel(), conversation, message));
+                new Dispatch(r.tenantId(), r.channel(), written.dispatch().get(key), message));
           } else if (e instanceof InboundMessage m && m.direction() == Direction.INBOUND && m.editedAt() == null
               && written.messagesStored().contains(key)) {
             metrics.held("paused"); // stored while its conversation is paused (human takeover or by API)

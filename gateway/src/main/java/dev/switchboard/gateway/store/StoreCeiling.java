@@ -29,10 +29,13 @@ import javax.crypto.spec.SecretKeySpec;
  * The PostgreSQL ceiling for the bench: the same rows the gateway stores for signed WhatsApp text
  * webhooks (decoded by the real channel plugin, written by the real {@link InboxRepository}), inserted
  * in batches straight into the database with no HTTP in front. Prints one line
- * {@code CEILING {"rowsPerSec":…}}.
+ * {@code CEILING {"rowsPerSec":…}}. With {@code --user-ids true} each webhook also carries the
+ * sender's business-scoped user id ({@code from_user_id}, {@code contacts[].user_id}), as Graph API
+ * v25+ sends it for every user.
  *
  * <pre>java -cp switchboard.jar dev.switchboard.gateway.store.StoreCeiling --database-url URL
- *   --tenant bench --phone-number-id ID [--events 200000] [--batch 128] [--concurrency 3]</pre>
+ *   --tenant bench --phone-number-id ID [--events 200000] [--batch 128] [--concurrency 3]
+ *   [--user-ids false]</pre>
  */
 public final class StoreCeiling {
   private StoreCeiling() {
@@ -50,9 +53,10 @@ public final class StoreCeiling {
     int batch = Integer.parseInt(a.getOrDefault("batch", "128"));
     int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "3"));
     String runId = a.getOrDefault("run-id", Long.toString(System.currentTimeMillis(), 36));
+    boolean userIds = Boolean.parseBoolean(a.getOrDefault("user-ids", "false"));
 
     new dev.switchboard.migrations.Migrator(url.jdbcUrl(), url.user(), url.password()).migrate();
-    List<InboxRepository.Item> items = decode(tenant, phoneNumberId, events, runId);
+    List<InboxRepository.Item> items = decode(tenant, phoneNumberId, events, runId, userIds);
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(concurrency))
         .connectingTo(url.connectOptions()).using(vertx).build();
@@ -65,8 +69,8 @@ public final class StoreCeiling {
       long start = System.nanoTime();
       write(vertx, pool, repository, timed, batch, concurrency);
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("CEILING {\"rowsPerSec\":%.0f,\"events\":%d,\"batch\":%d,\"concurrency\":%d,\"seconds\":%.2f}%n",
-          timed.size() / seconds, timed.size(), batch, concurrency, seconds);
+      System.out.printf("CEILING {\"rowsPerSec\":%.0f,\"events\":%d,\"batch\":%d,\"concurrency\":%d,\"seconds\":%.2f,"
+          + "\"userIds\":%b}%n", timed.size() / seconds, timed.size(), batch, concurrency, seconds, userIds);
     } finally {
       pool.close();
       vertx.close();
@@ -107,8 +111,8 @@ public final class StoreCeiling {
   }
 
   /** Real signed webhooks, decoded by the real plugin: exactly what the gateway would store. */
-  private static List<InboxRepository.Item> decode(String tenant, String phoneNumberId, int events, String runId)
-      throws Exception {
+  private static List<InboxRepository.Item> decode(String tenant, String phoneNumberId, int events, String runId,
+                                                   boolean userIds) throws Exception {
     ChannelRegistry channels = PluginLoader.loadChannels(null);
     ChannelPlugin whatsapp = channels.find("whatsapp").orElseThrow();
     String secret = "ceiling-secret";
@@ -120,10 +124,14 @@ public final class StoreCeiling {
     long ts = Instant.now().getEpochSecond();
     for (int i = 0; i < events; i++) {
       String from = "1555000" + String.format("%04d", i % 1000);
+      String userId = "US.1349120865530274" + String.format("%04d", i % 1000);
+      String contactUserId = userIds ? ",\"user_id\":\"" + userId + "\"" : "";
+      String fromUserId = userIds ? ",\"from_user_id\":\"" + userId + "\"" : "";
       String body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":[{"
           + "\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"15550783881\","
           + "\"phone_number_id\":\"" + phoneNumberId + "\"},\"contacts\":[{\"profile\":{\"name\":\"Bench User\"},"
-          + "\"wa_id\":\"" + from + "\"}],\"messages\":[{\"from\":\"" + from + "\",\"id\":\"wamid.ceiling." + runId
+          + "\"wa_id\":\"" + from + "\"" + contactUserId + "}],\"messages\":[{\"from\":\"" + from + "\"" + fromUserId
+          + ",\"id\":\"wamid.ceiling." + runId
           + "." + i + "\",\"timestamp\":\"" + ts + "\",\"text\":{\"body\":\"Hello from the ceiling run " + i
           + "\"},\"type\":\"text\"}]},\"field\":\"messages\"}]}]}";
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

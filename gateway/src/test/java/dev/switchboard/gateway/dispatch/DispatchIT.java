@@ -244,4 +244,23 @@ class DispatchIT {
     assertThat(bot.eventsFor(again)).isEmpty();
     assertThat(sentTo(customer)).hasSize(1);
   }
+
+  @Test
+  void aMessageTheChannelCouldNotReadStillReachesTheBotAsUnsupported() {
+    String customer = phone();
+    String good = "wamid.IN" + Long.toHexString(WAMIDS.incrementAndGet()).toUpperCase();
+    // a Meta-shaped call whose second message has no id
+    String body = WhatsApp.text(RunningGateway.PHONE_NUMBER_ID, customer, "Kerry", good, System.currentTimeMillis() / 1000,
+        "fine").replace("\"type\":\"text\"}]", "\"type\":\"text\"},{\"from\":\"" + customer + "\",\"timestamp\":\""
+        + System.currentTimeMillis() / 1000 + "\",\"type\":\"text\",\"text\":{\"body\":\"no id\"}}]");
+    assertThat(gw.postSigned(body).statusCode()).isEqualTo(200);
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> bot.events().stream().anyMatch(e ->
+        "unsupported".equals(e.json().getJsonObject("message").getString("type"))
+            && customer.equals(e.json().getJsonObject("contact").getString("platformId"))));
+    JsonObject odd = bot.events().stream().map(TestBot.Event::json)
+        .filter(j -> "unsupported".equals(j.getJsonObject("message").getString("type"))
+            && customer.equals(j.getJsonObject("contact").getString("platformId"))).findFirst().orElseThrow();
+    assertThat(odd.getJsonObject("message").getString("undecodable")).isNotBlank();
+    assertThat(bot.eventsFor(good)).hasSize(1);
+  }
 }

@@ -245,14 +245,38 @@ class EvolutionWebhookIT {
   }
 
   private static double signals() {
-    return PrometheusText.sum(PrometheusText.parse(gw.get("/metrics").body()),
-        "switchboard_takeover_signals_total", Map.of("channel", "evolution"));
+    return gw.metric("switchboard_takeover_signals_total", Map.of("channel", "evolution"));
   }
 
   private static double corrections() {
-    return PrometheusText.sum(PrometheusText.parse(gw.get("/metrics").body()),
-        "switchboard_takeover_corrections_total", Map.of("channel", "evolution"));
+    return gw.metric("switchboard_takeover_corrections_total", Map.of("channel", "evolution"));
   }
+
+  private static double stored(String type) {
+    return gw.metric("switchboard_events_stored_total", Map.of("channel", "evolution", "type", type));
+  }
+
+  @Test
+  void anOddMessageIsStoredAsUnsupportedFlaggedCountedAndDispatched() {
+    String id = id();
+    // an upsert whose key has lost its remoteJid: the message is there, whom it is with is not
+    JsonObject data = Evolution.text(jid(), false, id, "João", 1_785_100_386L, "Oi, tudo bem?", "DELIVERY_ACK");
+    data.getJsonObject("key").remove("remoteJid");
+    double before = stored("message:undecodable");
+
+    assertThat(post("messages.upsert", data).statusCode()).isEqualTo(200);
+
+    assertThat(message(id, "m.type::text, m.undecodable, m.direction::text, m.contact_id, m.conversation_id, "
+        + "m.raw->'message'->>'conversation'")).containsExactly("unsupported",
+        "messages.upsert: key.remoteJid is missing or not a JID", "inbound", null, null, "Oi, tudo bem?");
+    assertThat(TestDatabase.row("SELECT event_type, outcome FROM inbound_events WHERE tenant_id = ? AND idem_key = ?",
+        TENANT, INSTANCE + ":" + id + ":false")).containsExactly("message:undecodable", "undecodable");
+    assertThat(stored("message:undecodable")).isEqualTo(before + 1);
+    eventually("the odd message is dispatched", () -> DISPATCHED.containsKey(id));
+    assertThat(DISPATCHED.get(id).message().undecodable()).startsWith("messages.upsert: ");
+    assertThat(DISPATCHED.get(id).conversationId()).isNull();
+  }
+
 
   @Test
   void receiptsAdvanceTheStatusNeverBackwardsEvenWhenTheyArriveBeforeTheMessage() {

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.gateway.dispatch.Dispatch;
 import dev.switchboard.gateway.testing.FakePlatform;
 import dev.switchboard.gateway.testing.RunningGateway;
 import dev.switchboard.gateway.testing.Telegram;
@@ -27,6 +28,8 @@ class TelegramWebhookIT {
   private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() % 1_000_000_000L * 10);
   /** Messages handed to the tenant's plugins: platform message id → how many times. */
   private static final java.util.Map<String, Integer> DISPATCHED = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The last dispatch of each platform message id. */
+  private static final java.util.Map<String, Dispatch> DISPATCHES = new java.util.concurrent.ConcurrentHashMap<>();
   private static FakePlatform botApi;
   private static RunningGateway gw;
 
@@ -40,9 +43,10 @@ class TelegramWebhookIT {
     gw = RunningGateway.start(tenant, new JsonObject()
         .put("admin", new JsonObject().put("token", ADMIN))
         .put("http", new JsonObject().put("publicBaseUrl", "https://gw.example.com/")));
-    gw.gateway().vertx().eventBus().<dev.switchboard.gateway.dispatch.Dispatch>localConsumer(
-        dev.switchboard.plugin.bus.Addresses.DISPATCH,
-        m -> DISPATCHED.merge(m.body().message().platformMessageId(), 1, Integer::sum));
+    gw.gateway().vertx().eventBus().<Dispatch>localConsumer(dev.switchboard.plugin.bus.Addresses.DISPATCH, m -> {
+      DISPATCHED.merge(m.body().message().platformMessageId(), 1, Integer::sum);
+      DISPATCHES.put(m.body().message().platformMessageId(), m.body());
+    });
   }
 
   @AfterAll
@@ -121,6 +125,35 @@ class TelegramWebhookIT {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestDatabase.row("SELECT outcome, detail FROM inbound_events WHERE tenant_id = ? AND idem_key = ?",
         TENANT, "123456:" + update)).containsExactly("ignored", "chat_boost_of_the_future");
+  }
+
+  @Test
+  void anOddMessageIsStoredAsUnsupportedFlaggedCountedAndDispatched() {
+    long update = next();
+    long user = 7_100_000_000L + next();
+    // the guide's text sample without its chat: the sender is known, the chat is not
+    JsonObject m = Telegram.textMessage(user, 77, 1_441_645_532L, "hello?");
+    m.remove("chat");
+    java.util.Map<String, String> undecodable = java.util.Map.of("channel", "telegram", "type", "message:undecodable");
+    double before = gw.metric("switchboard_events_stored_total", undecodable);
+
+    HttpResponse<String> r = post(Telegram.update(update, "message", m));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    String pid = "undecodable:123456:" + update;
+    assertThat(TestDatabase.row("""
+        SELECT m.type::text, m.undecodable, m.direction::text, k.platform_user_id, m.conversation_id,
+               m.raw->'message'->>'text'
+          FROM messages m JOIN contacts k ON k.id = m.contact_id
+         WHERE m.tenant_id = ? AND m.platform_message_id = ?""", TENANT, pid))
+        .containsExactly("unsupported", "message: chat id missing", "inbound", Long.toString(user), null, "hello?");
+    assertThat(TestDatabase.row("SELECT event_type, outcome, detail FROM inbound_events WHERE tenant_id = ? AND idem_key = ?",
+        TENANT, "123456:" + update)).containsExactly("message:undecodable", "undecodable", "message: chat id missing");
+    assertThat(gw.metric("switchboard_events_stored_total", undecodable)).isEqualTo(before + 1);
+    Awaitility.await("the odd message is dispatched").atMost(Duration.ofSeconds(15))
+        .until(() -> DISPATCHES.containsKey(pid));
+    assertThat(DISPATCHES.get(pid).message().undecodable()).isEqualTo("message: chat id missing");
+    assertThat(DISPATCHES.get(pid).conversationId()).isNull();
   }
 
   @Test

@@ -2,35 +2,46 @@ package dev.switchboard.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.gateway.dispatch.Dispatch;
 import dev.switchboard.gateway.testing.PrometheusText;
 import dev.switchboard.gateway.testing.RunningGateway;
 import dev.switchboard.gateway.testing.TestDatabase;
 import dev.switchboard.gateway.testing.WhatsApp;
+import dev.switchboard.plugin.bus.Addresses;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** WhatsApp webhooks through the real gateway into the real database. */
 class WhatsAppWebhookIT {
   private static final String TENANT = "wa-webhook-it";
   private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis());
+  /** Messages handed to the tenant's plugins, by platform message id. */
+  private static final Map<String, Dispatch> DISPATCHED = new ConcurrentHashMap<>();
   private static RunningGateway gw;
 
   @BeforeAll
   static void start() {
     gw = RunningGateway.start(TENANT, 100_000, 100_000);
+    gw.gateway().vertx().eventBus().<Dispatch>localConsumer(Addresses.DISPATCH,
+        m -> DISPATCHED.put(m.body().message().platformMessageId(), m.body()));
   }
 
   @AfterAll
@@ -238,19 +249,151 @@ class WhatsAppWebhookIT {
         Map.of("channel", "whatsapp", "type", "notice:unhandled"))).isGreaterThanOrEqualTo(1.0);
   }
 
+  /** A business-scoped user id (country code, a dot, digits) no other test uses. */
+  private static String userId() {
+    return "US." + (1_349_120_865_530_274_191L + IDS.incrementAndGet());
+  }
+
+  /** A phone number no other test uses. */
+  private static String phone() {
+    return "1650" + (5_000_000 + IDS.incrementAndGet() % 4_999_999);
+  }
+
+  private static double stored(String type) {
+    return gw.metric("switchboard_events_stored_total", Map.of("channel", "whatsapp", "type", type));
+  }
+
+  /** contact id, platform_user_id, alt_user_id, phone, username and conversation id of a stored message. */
+  private static List<String> party(String wamid) {
+    return TestDatabase.row("""
+        SELECT m.contact_id::text, k.platform_user_id, k.alt_user_id, k.phone, k.username, m.conversation_id::text
+          FROM messages m LEFT JOIN contacts k ON k.id = m.contact_id
+         WHERE m.tenant_id = ? AND m.platform_message_id = ?""", TENANT, wamid);
+  }
+
+  /** How many contacts know the person by any of these ids. */
+  private static long contactsKnownAs(String... ids) {
+    return TestDatabase.number("SELECT count(*) FROM contacts WHERE tenant_id = ? AND channel = 'whatsapp' "
+        + "AND (platform_user_id = ANY (?) OR alt_user_id = ANY (?))", TENANT, ids, ids);
+  }
+
   @Test
-  void anUndecodableMessageIsRecordedWhileTheRestOfTheCallIsStored() {
+  void aUserWhoHidesThePhoneNumberIsStoredAsAMessageKeyedByTheBusinessScopedId() {
+    // the reported defect: no from, no from_user_id, the sender only as the change's one contact's user_id
+    String bsuid = userId();
+    String id = wamid();
+    HttpResponse<String> r = gw.postSigned(WhatsApp.textFromHiddenNumber(RunningGateway.PHONE_NUMBER_ID, bsuid,
+        "@jasper.k", "Jasper", id, 1_749_416_383L, "Can I change my delivery address?"));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(r.body()).getInteger("stored")).isEqualTo(1);
+    assertThat(TestDatabase.row("SELECT type::text, text, undecodable FROM messages WHERE tenant_id = ? "
+        + "AND platform_message_id = ?", TENANT, id)).containsExactly("text", "Can I change my delivery address?", null);
+    List<String> party = party(id);
+    assertThat(party.subList(1, 5)).containsExactly(bsuid, null, null, "@jasper.k");
+    assertThat(TestDatabase.row("SELECT chat_id FROM conversations WHERE tenant_id = ? AND id = ?::bigint",
+        TENANT, party.get(5))).containsExactly(bsuid);
+    Awaitility.await("the message is dispatched").atMost(Duration.ofSeconds(15))
+        .until(() -> DISPATCHED.containsKey(id));
+  }
+
+  /** Posts each body, signed, and expects each to be answered 200. */
+  private static void postEach(String... bodies) {
+    for (String body : bodies) {
+      assertThat(gw.postSigned(body).statusCode()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * The same person writes three times: first without the phone number (business-scoped id only) or
+   * first by phone (an older API version), then with both ids, then with the number hidden.
+   */
+  @ParameterizedTest(name = "first seen by phone: {0}")
+  @ValueSource(booleans = {false, true})
+  void phoneAndBusinessScopedPayloadsOfOneUserAreOneContactAndOneConversation(boolean firstByPhone) {
+    String bsuid = userId();
+    String phone = phone();
+    String first = wamid();
+    String both = wamid();
+    String hidden = wamid();
+
+    postEach(
+        firstByPhone
+            ? WhatsApp.text(RunningGateway.PHONE_NUMBER_ID, phone, "Ines", first, 1_749_416_383L, "hi, it's Ines")
+            : WhatsApp.textFromHiddenNumber(RunningGateway.PHONE_NUMBER_ID, bsuid, "@ines", "Ines", first,
+                1_749_416_383L, "hi, it's Ines"),
+        WhatsApp.textWithUserId(RunningGateway.PHONE_NUMBER_ID, phone, bsuid, "Ines", both, 1_749_416_400L,
+            "it's me again"),
+        WhatsApp.textFromHiddenNumber(RunningGateway.PHONE_NUMBER_ID, bsuid, "@ines", "Ines", hidden,
+            1_749_416_500L, "my number is hidden now"));
+
+    assertThat(contactsKnownAs(bsuid, phone)).as("one contact, known by both ids").isEqualTo(1);
+    List<String> party = party(first);
+    assertThat(party.subList(1, 5)).as("keyed by the id it was first seen by, the other id linked")
+        .containsExactly(firstByPhone ? phone : bsuid, firstByPhone ? bsuid : phone, "+" + phone, "@ines");
+    assertThat(party(both)).as("same contact and conversation").isEqualTo(party);
+    assertThat(party(hidden)).as("same contact and conversation").isEqualTo(party);
+  }
+
+  @Test
+  void aReceiptAddressedByBusinessScopedIdFindsItsMessage() {
+    String bsuid = userId();
+    String phone = phone();
+    String answer = wamid();
+    postEach(
+        WhatsApp.textWithUserId(RunningGateway.PHONE_NUMBER_ID, phone, bsuid, "Noor", wamid(), 1_749_416_383L,
+            "Is the shop open today?"),
+        WhatsApp.echo(RunningGateway.PHONE_NUMBER_ID, phone, answer, 1_749_416_390L, "Yes, until 6 pm"));
+
+    postEach(WhatsApp.statusToUserId(RunningGateway.PHONE_NUMBER_ID, answer, "read", bsuid, 1_749_416_420L));
+
+    assertThat(status(answer)).isEqualTo("read");
+  }
+
+  @Test
+  void anOddMessageIsStoredAsUnsupportedFlaggedCountedAndDispatchedWhileTheRestOfTheCallIsStored() {
     String good = wamid();
-    // Meta-shaped call with two messages; the second has no id (cannot be keyed or stored as a message)
+    double before = stored("message:undecodable");
+    // a Meta-shaped call whose second message has no id: it cannot be keyed by its wamid
     String body = WhatsApp.text(RunningGateway.PHONE_NUMBER_ID, "16505550007", "F", good, 1_749_416_383L, "fine")
         .replace("\"type\":\"text\"}]", "\"type\":\"text\"},{\"from\":\"16505550007\",\"timestamp\":\"1749416384\","
             + "\"type\":\"text\",\"text\":{\"body\":\"no id " + good + "\"}}]");
     HttpResponse<String> r = gw.postSigned(body);
 
     assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(r.body()).getInteger("stored")).isEqualTo(2);
     assertThat(messages(good)).isEqualTo(1);
-    assertThat(TestDatabase.number("SELECT count(*) FROM inbound_events WHERE tenant_id = ? AND outcome = 'undecodable'"
-        + " AND detail = 'message' AND payload->'text'->>'body' = ?", TENANT, "no id " + good)).isEqualTo(1);
+    List<String> odd = TestDatabase.row("""
+        SELECT m.platform_message_id, m.type::text, m.undecodable, m.direction::text, k.phone,
+               (m.conversation_id IS NOT NULL)::text
+          FROM messages m JOIN contacts k ON k.id = m.contact_id
+         WHERE m.tenant_id = ? AND m.raw->'text'->>'body' = ?""", TENANT, "no id " + good);
+    assertThat(odd.get(0)).startsWith("undecodable:");
+    assertThat(odd.subList(1, 6)).containsExactly("unsupported", "message without id", "inbound", "+16505550007", "true");
+    assertThat(TestDatabase.row("SELECT event_type, outcome, detail FROM inbound_events WHERE tenant_id = ? AND idem_key = ?",
+        TENANT, odd.get(0))).containsExactly("message:undecodable", "undecodable", "message without id");
+    assertThat(stored("message:undecodable")).isEqualTo(before + 1);
+    Awaitility.await("the odd message is dispatched").atMost(Duration.ofSeconds(15))
+        .until(() -> DISPATCHED.containsKey(odd.get(0)));
+    assertThat(DISPATCHED.get(odd.get(0)).message().undecodable()).isEqualTo("message without id");
+  }
+
+  @Test
+  void anOddMessageWithoutASenderIsStoredWithoutContactOrConversationAndStillDispatched() {
+    String id = wamid();
+    // no from, no from_user_id, and no contacts[] to take the sender from
+    String body = WhatsApp.text(RunningGateway.PHONE_NUMBER_ID, "16505550008", "G", id, 1_749_416_383L, "who am I")
+        .replaceFirst("\"contacts\":\\[[^]]*],", "").replace("\"from\":\"16505550008\",", "");
+    assertThat(body).doesNotContain("16505550008");
+
+    assertThat(gw.postSigned(body).statusCode()).isEqualTo(200);
+
+    assertThat(TestDatabase.row("SELECT type::text, undecodable, contact_id, conversation_id, raw->'text'->>'body' "
+        + "FROM messages WHERE tenant_id = ? AND platform_message_id = ?", TENANT, id))
+        .containsExactly("unsupported", "message without a user id", null, null, "who am I");
+    Awaitility.await("the message is dispatched").atMost(Duration.ofSeconds(15)).until(() -> DISPATCHED.containsKey(id));
+    assertThat(DISPATCHED.get(id).conversationId()).isNull();
+    assertThat(DISPATCHED.get(id).message().contact()).isNull();
   }
 
   @Test

@@ -143,4 +143,60 @@ class InboxAppendIT {
     assertThat(conversation(chat)).containsExactly("paused", "true");
     assertThat(written.dispatch()).doesNotContainKey(key(customer));
   }
+
+  /** A WhatsApp text from a person known by {@code userId} (and, when given, also by {@code altUserId}). */
+  private static InboundMessage whatsapp(String userId, String phone, String altUserId, String text) {
+    String id = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQ" + IDS.incrementAndGet();
+    return InboundMessage.builder().idempotencyKey(id).accountRef("106540352242922").platformMessageId(id)
+        .chatId(userId).contact(new ContactRef(userId, phone, "Mara", null, altUserId))
+        .type(MessageType.TEXT).text(text).occurredAt(Instant.now()).build();
+  }
+
+  private InboxRepository.Written appendWhatsApp(InboundEvent... events) throws Exception {
+    Instant now = Instant.now();
+    return repository.append(pool, Arrays.stream(events)
+        .map(e -> new InboxRepository.Item(TENANT, "whatsapp", e, now)).toList()).await(10, TimeUnit.SECONDS);
+  }
+
+  /** contact id and conversation id of a stored WhatsApp message. */
+  private static List<String> party(InboundMessage m) {
+    return TestDatabase.row("SELECT contact_id::text, conversation_id::text FROM messages WHERE tenant_id = ? "
+        + "AND channel = 'whatsapp' AND platform_message_id = ?", TENANT, m.platformMessageId());
+  }
+
+  @Test
+  void aNewPersonNamedByBusinessScopedIdAloneAndByBothIdsInOneBatchIsOneContact() throws Exception {
+    String bsuid = "US." + (1_349_120_865_530_274_191L + IDS.incrementAndGet());
+    String phone = "1631" + (5_000_000 + IDS.incrementAndGet() % 4_999_999);
+    InboundMessage hidden = whatsapp(bsuid, null, null, "hello");
+    InboundMessage both = whatsapp(phone, phone, bsuid, "it's me");
+
+    appendWhatsApp(hidden, both);
+
+    assertThat(TestDatabase.row("SELECT count(*)::text, min(platform_user_id), min(alt_user_id) FROM contacts "
+        + "WHERE tenant_id = ? AND channel = 'whatsapp' AND (platform_user_id IN (?, ?) OR alt_user_id IN (?, ?))",
+        TENANT, phone, bsuid, phone, bsuid)).containsExactly("1", phone, bsuid);
+    assertThat(party(hidden)).doesNotContainNull().isEqualTo(party(both));
+  }
+
+  @Test
+  void anUndecodableMessageWithoutSenderOrChatIsStoredAndDispatchedWithoutAConversation() throws Exception {
+    String id = "undecodable:" + IDS.incrementAndGet();
+    InboundMessage odd = InboundMessage.undecodable("message without a user id").idempotencyKey(id)
+        .accountRef("106540352242922").platformMessageId(id).occurredAt(Instant.now())
+        .rawJson("{\"type\":\"text\",\"text\":{\"body\":\"who am I\"}}").build();
+    InboundMessage fine = whatsapp("1631" + (5_000_000 + IDS.incrementAndGet() % 4_999_999), null, null, "fine");
+
+    InboxRepository.Written written = appendWhatsApp(odd, fine);
+
+    assertThat(TestDatabase.row("SELECT type::text, undecodable, contact_id, conversation_id, raw->'text'->>'body' "
+        + "FROM messages WHERE tenant_id = ? AND channel = 'whatsapp' AND platform_message_id = ?", TENANT, id))
+        .containsExactly("unsupported", "message without a user id", null, null, "who am I");
+    String key = RecentKeys.key(TENANT, "whatsapp", id);
+    assertThat(written.dispatch()).containsEntry(key, null);
+    assertThat(written.dispatch()).containsKey(RecentKeys.key(TENANT, "whatsapp", fine.idempotencyKey()));
+    assertThat(TestDatabase.row("SELECT event_type, outcome, detail, payload->'text'->>'body' FROM inbound_events "
+        + "WHERE tenant_id = ? AND channel = 'whatsapp' AND idem_key = ?", TENANT, id))
+        .containsExactly("message:undecodable", "undecodable", "message without a user id", "who am I");
+  }
 }

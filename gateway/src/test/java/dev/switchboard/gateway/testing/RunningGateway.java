@@ -144,6 +144,11 @@ public final class RunningGateway implements AutoCloseable {
     return send(HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).timeout(Duration.ofSeconds(30)).GET().build());
   }
 
+  /** The sum of the samples of metric {@code name} with these labels, as {@code GET /metrics} shows it now. */
+  public double metric(String name, Map<String, String> labels) {
+    return PrometheusText.sum(PrometheusText.parse(get("/metrics").body()), name, labels);
+  }
+
   private HttpResponse<String> send(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param httpClient     the host's pooled HTTP client (one pool per server); do not close it
  * @param tenant         the tenant
  * @param channel        the channel the message came in on
- * @param conversationId the stored conversation's database id
+ * @param conversationId the stored conversation's database id; 0 for an undecodable message whose
+ *                       sender is unknown (it has no conversation)
  * @param message        the message
  * @param settings       this chain entry's settings from the tenant config (secrets decrypted)
  * @param ids            the message's public ids and its stable event id
@@ -33,7 +34,8 @@ public record InboundContext(Vertx vertx, HttpClient httpClient, TenantId tenant
    * @param eventId        stable for this message: the same on every retry and replay (Standard
    *                       Webhooks' {@code webhook-id}), so receivers can deduplicate
    * @param messageId      the message's API id ({@code msg_…})
-   * @param conversationId the conversation's API id ({@code conv_…})
+   * @param conversationId the conversation's API id ({@code conv_…}), or null (an undecodable message
+ *                       whose sender is unknown)
    * @param contactId      the contact's API id ({@code ct_…}), or null
    * @param contactPhone   the contact's E.164 phone, or null
    * @param contactName    the contact's display name as stored, or null

@@ -18,7 +18,10 @@ public sealed interface InboundEvent permits InboundMessage, StatusUpdate, Platf
   /** When the platform says it happened; the gateway's receive time when the platform gives none. */
   Instant occurredAt();
 
-  /** Short type tag for the event ledger, e.g. {@code message}, {@code status}, {@code notice:error}. */
+  /**
+   * Short type tag for the event ledger, e.g. {@code message}, {@code message:undecodable},
+   * {@code status}, {@code notice:error}.
+   */
   String eventType();
 
   /** The platform's JSON for this one event (not the whole call), for audit and debugging. */

@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param idempotencyKey   stable key for the ledger (usually the platform message id)
  * @param accountRef       platform account it arrived for
  * @param platformMessageId the platform's id for this message (WhatsApp wamid, Telegram chat:message id)
- * @param chatId           the conversation's platform id (the contact's id in 1:1 chats, else the group's)
- * @param contact          the person on the other side (sender when inbound, recipient when outbound)
+ * @param chatId           the conversation's platform id (the contact's id in 1:1 chats, else the group's);
+ *                         null only for an {@linkplain #undecodable() undecodable} message whose chat
+ *                         could not be found
+ * @param contact          the person on the other side (sender when inbound, recipient when outbound);
+ *                         null only for an {@linkplain #undecodable() undecodable} message whose
+ *                         sender could not be found
  * @param direction        inbound from the contact, or outbound (an echo of something the business sent)
  * @param author           who wrote it
  * @param type             canonical type
@@ -34,6 +38,12 @@ import java.util.Objects;
  *                         replaces the stored message {@code platformMessageId} (latest edit wins)
  *                         instead of storing a second one, or stores it when the original was never seen
  * @param rawJson          the platform's JSON for this message
+ * @param undecodable      null when the channel understood the item; otherwise why it could not (e.g.
+ *                         {@code message without id}). Such a message is still stored and dispatched,
+ *                         so that nothing the gateway acknowledged is lost: its type is
+ *                         {@link MessageType#UNSUPPORTED}, it carries its raw JSON, the platform's id
+ *                         when there is one (else a key derived from the item), and its sender and
+ *                         chat when they could be found
  */
 public record InboundMessage(
     String idempotencyKey,
@@ -57,13 +67,16 @@ public record InboundMessage(
     String extrasJson,
     Instant occurredAt,
     Instant editedAt,
-    String rawJson) implements InboundEvent {
+    String rawJson,
+    String undecodable) implements InboundEvent {
 
   public InboundMessage {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(platformMessageId, "platformMessageId");
-    Objects.requireNonNull(chatId, "chatId");
-    Objects.requireNonNull(contact, "contact");
+    if (undecodable == null) {
+      Objects.requireNonNull(chatId, "chatId");
+      Objects.requireNonNull(contact, "contact");
+    }
     Objects.requireNonNull(direction, "direction");
     Objects.requireNonNull(author, "author");
     Objects.requireNonNull(type, "type");
@@ -72,8 +85,23 @@ public record InboundMessage(
     errors = errors == null ? List.of() : List.copyOf(errors);
   }
 
+  /** A message the channel fully understood (the components before {@code undecodable}). */
+  public InboundMessage(String idempotencyKey, String accountRef, String platformMessageId, String chatId,
+                        ContactRef contact, Direction direction, Author author, MessageType type, String text,
+                        MediaRef media, Location location, List<SharedContact> contacts,
+                        InteractiveReply interactive, Reaction reaction, String replyToMessageId,
+                        String relatedMessageId, int forwarded, List<PlatformError> errors, String extrasJson,
+                        Instant occurredAt, Instant editedAt, String rawJson) {
+    this(idempotencyKey, accountRef, platformMessageId, chatId, contact, direction, author, type, text, media,
+        location, contacts, interactive, reaction, replyToMessageId, relatedMessageId, forwarded, errors,
+        extrasJson, occurredAt, editedAt, rawJson, null);
+  }
+
   @Override
   public String eventType() {
+    if (undecodable != null) {
+      return "message:undecodable";
+    }
     if (editedAt != null) {
       return "message:edit";
     }
@@ -83,6 +111,14 @@ public record InboundMessage(
   /** Starts a builder; the decoders use it because most fields are optional. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Starts a builder for an item the channel could not fully understand: type UNSUPPORTED, flagged
+   * with {@code reason}. The decoder adds what it could still read (keys, sender, time, raw JSON).
+   */
+  public static Builder undecodable(String reason) {
+    return new Builder().type(MessageType.UNSUPPORTED).undecodable(Objects.requireNonNull(reason, "reason"));
   }
 
   /** Mutable builder, confined to the decoder that fills it. */
@@ -109,6 +145,7 @@ public record InboundMessage(
     private Instant occurredAt;
     private Instant editedAt;
     private String rawJson;
+    private String undecodable;
 
     public Builder idempotencyKey(String v) { this.idempotencyKey = v; return this; }
     public Builder accountRef(String v) { this.accountRef = v; return this; }
@@ -132,11 +169,13 @@ public record InboundMessage(
     public Builder occurredAt(Instant v) { this.occurredAt = v; return this; }
     public Builder editedAt(Instant v) { this.editedAt = v; return this; }
     public Builder rawJson(String v) { this.rawJson = v; return this; }
+    public Builder undecodable(String v) { this.undecodable = v; return this; }
 
     public InboundMessage build() {
       return new InboundMessage(idempotencyKey, accountRef, platformMessageId, chatId, contact,
           direction, author, type, text, media, location, contacts, interactive, reaction,
-          replyToMessageId, relatedMessageId, forwarded, errors, extrasJson, occurredAt, editedAt, rawJson);
+          replyToMessageId, relatedMessageId, forwarded, errors, extrasJson, occurredAt, editedAt, rawJson,
+          undecodable);
     }
   }
 }

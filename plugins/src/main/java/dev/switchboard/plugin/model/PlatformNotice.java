@@ -28,8 +28,10 @@ public record PlatformNotice(String idempotencyKey, String accountRef, Kind kind
     /** A field or event kind this channel does not handle (acknowledged, counted, not an error). */
     UNHANDLED,
     /**
-     * One item of an authentic call that could not be decoded (no id, wrong shape): recorded with its
-     * raw JSON and counted, while the rest of the call is stored as usual.
+     * One item of an authentic call that could not be decoded (no id, wrong shape) and is not a
+     * message (a receipt, a button press, an account event…): recorded with its raw JSON and
+     * counted, while the rest of the call is stored as usual. A message item that cannot be decoded
+     * is not a notice: it becomes an {@linkplain InboundMessage#undecodable() undecodable} message.
      */
     UNDECODABLE,
     /** Addressed to a platform account that is not the tenant's configured one: not stored as a message. */

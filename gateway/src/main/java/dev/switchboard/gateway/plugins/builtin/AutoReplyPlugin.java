@@ -105,7 +105,7 @@ public final class AutoReplyPlugin implements MessagePlugin {
     if (text == null && ctx.message().interactive() != null) {
       text = ctx.message().interactive().title();
     }
-    if (text == null) {
+    if (text == null || ctx.message().contact() == null) {
       return Future.succeededFuture(ChainDecision.CONTINUE);
     }
     String matched = text.length() > MAX_MATCHED ? text.substring(0, MAX_MATCHED) : text;

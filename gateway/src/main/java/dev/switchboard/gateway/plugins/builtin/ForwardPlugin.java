@@ -209,14 +209,17 @@ public final class ForwardPlugin implements MessagePlugin {
         .put("id", ids.eventId())
         .put("tenant", ctx.tenant().value())
         .put("channel", ctx.channel().value())
-        .put("conversation", new JsonObject().put("id", ids.conversationId()).put("chatId", m.chatId()))
-        .put("contact", new JsonObject().put("id", ids.contactId()).put("platformId", m.contact().platformUserId())
+        .put("conversation", ids.conversationId() == null ? null
+            : new JsonObject().put("id", ids.conversationId()).put("chatId", m.chatId()))
+        .put("contact", m.contact() == null ? null : new JsonObject().put("id", ids.contactId())
+            .put("platformId", m.contact().platformUserId())
             .put("name", ids.contactName() != null ? ids.contactName() : m.contact().displayName())
             .put("phone", ids.contactPhone() != null ? ids.contactPhone() : m.contact().e164()))
         .put("message", new JsonObject().put("id", ids.messageId()).put("platformMessageId", m.platformMessageId())
             .put("type", m.type().label()).put("text", m.text())
             .put("content", content == null ? null : new JsonObject(content))
             .put("replyTo", m.replyToMessageId())
+            .put("undecodable", m.undecodable())
             .put("sentAt", m.occurredAt().toString()));
   }
 }
