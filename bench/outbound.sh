@@ -238,14 +238,17 @@ rate_db, max_db, tot, fake = load("rate.db.json"), load("max.db.json"), load("to
 target, duration = float(os.environ["TARGET_PER_SEC"]), float(os.environ["DURATION"])
 run_id = os.environ["RUN_ID"]
 
-def cpu(name, gen_seconds):
+def cpu(name, gen_seconds, sent):
+    """CPU of the measured window: core-seconds per process, then milliseconds per message sent."""
     lines = open(f"{w}/{name}.cpu").read().split("\n")
     a, b = [list(map(int, l.split())) for l in lines[:2]]
     secs = [(y - x) / b[5] for x, y in zip(a, b)]
     others = max(0, secs[3] - secs[0] - secs[1] - secs[2] - gen_seconds)
+    per = lambda v: f"{1000 * v / sent:.2f}" if sent else "n/a"
     return (f"gateway {secs[0]:.1f}, postgres {secs[1]:.1f}, fake {secs[2]:.1f}, load generator "
             f"{gen_seconds:.1f}, others {others:.1f} core-s; machine busy {100 * secs[3] / max(1e-9, secs[4]):.0f}% "
-            f"of {secs[4]:.0f} core-s"), lines[2].strip()
+            f"of {secs[4]:.0f} core-s",
+            f"{per(secs[0])} / {per(secs[1])} / {per(secs[2])} / {per(gen_seconds)}", lines[2].strip())
 
 def ms(v): return "n/a" if v is None else f"{1000 * v:.1f}"
 def lat(db):
@@ -265,8 +268,8 @@ drain_rate = (max_db["backlogEnd"] / drain_s) if drained and drain_s > 0 else No
 
 W = 58
 def row(k, v): print(f"{k:<{W}} {v}")
-cpu_max, load_max = cpu("max", mx["cpuSeconds"])
-cpu_rate, load_rate = cpu("rate", rate["cpuSeconds"])
+cpu_max, per_max, load_max = cpu("max", mx["cpuSeconds"], max_db["sent"])
+cpu_rate, per_rate, load_rate = cpu("rate", rate["cpuSeconds"], rate_db["sent"])
 row(f"(1) send API acceptance, max load ({os.environ['CONNECTIONS']} conns)", f"{accept:,.1f} 202s/s")
 row("    202 latency p50 / p99 (ms)", f"{mx['p50Ms']} / {mx['p99Ms']}")
 row("    non-202 / connection errors", json.dumps(mx["errors"]))
@@ -276,12 +279,14 @@ row("    drain after the load: backlog / time", f"{max_db['backlogEnd']:,} in {d
     + (f"{drain_rate:,.0f} msg/s" if drain_rate else "n/a"))
 row("    accepted -> sent p50 / p99 / p99.9 (ms), saturated", lat(max_db))
 row("    cpu in the window", cpu_max)
+row("    cpu ms per message sent: gateway / pg / fake / generator", per_max)
 row("    load average at the window's end", load_max)
 row(f"(3) fixed rate {float(os.environ['RATE']):,.0f}/s: 202s/s, sent+recorded/s",
     f"{rate['okPerSec']:,.1f}, {rate_sent:,.1f}")
 row("    accepted -> sent p50 / p99 / p99.9 (ms)", lat(rate_db))
 row("    202 latency p50 / p99 (ms), errors", f"{rate['p50Ms']} / {rate['p99Ms']}, {json.dumps(rate['errors'])}")
 row("    cpu in the window", cpu_rate)
+row("    cpu ms per message sent: gateway / pg / fake / generator", per_rate)
 row("    load average at the window's end", load_rate)
 row("rows / 202s (whole run)", f"{tot['rows']:,} / {accepted:,}")
 row("rows sent / not sent / outbox / dead letters", f"{tot['sent']:,} / {tot['notSent']} / {tot['outbox']} / {tot['deadLetters']}")
