@@ -6,6 +6,13 @@
 --    statistics yet (a new database: the default selectivity makes one tenant and channel look like
 --    a handful of rows): every settled send then read every message of its tenant and channel
 --    (bench/outbound.sh: ~300 ms per settle call of ~30 sends with 20k messages stored).
+--  * outbox_claim (replaces V6's): the due rows are read in the order of outbox_due, stopping at
+--    p_limit, however many rows wait behind them (SET enable_sort = off: without it, and more so
+--    without statistics, the planner checked "no earlier row of its conversation" for every due
+--    row and sorted them all, because it cannot know that the heads of the conversations come
+--    first); the rows found are then updated by primary key (= ANY of their ids: V6's join of
+--    the claim back onto outbox became a hash join over the whole table once the limit was a
+--    generic parameter). With 100,000 rows waiting: 86-164 ms a claim before, 17-43 ms after.
 
 CREATE OR REPLACE FUNCTION outbox_settle(p_owner text, p_id bigint[], p_kind text[], p_pid text[],
                               p_wait double precision[], p_code text[], p_detail text[])
@@ -77,4 +84,21 @@ BEGIN
     SELECT d.id, d.message_id FROM d;
   END IF;
 END
+$$;
+
+CREATE OR REPLACE FUNCTION outbox_claim(p_channel text, p_owner text, p_limit integer, p_lease double precision)
+RETURNS TABLE (id bigint, tenant_id text, message_id bigint, conversation_id bigint, payload text,
+               state text, attempts integer, accepted_at timestamptz)
+LANGUAGE sql VOLATILE SET enable_sort = off AS $$
+  UPDATE outbox o SET lease_owner = p_owner, lease_until = now() + make_interval(secs => p_lease)
+   WHERE o.id = ANY (ARRAY(
+     SELECT c.id FROM outbox c
+      WHERE c.channel = p_channel AND c.next_attempt_at <= now()
+        AND (c.lease_until IS NULL OR c.lease_until < now())
+        AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = c.conversation_id AND p.id < c.id)
+      ORDER BY c.next_attempt_at, c.id
+      LIMIT p_limit
+      FOR UPDATE OF c SKIP LOCKED))
+  RETURNING o.id, o.tenant_id::text, o.message_id, o.conversation_id, o.payload::text, o.state, o.attempts,
+            o.accepted_at
 $$;
