@@ -5,7 +5,9 @@
 --    channel) only and filter the platform id afterwards, which it does while messages has no
 --    statistics yet (a new database: the default selectivity makes one tenant and channel look like
 --    a handful of rows): every settled send then read every message of its tenant and channel
---    (bench/outbound.sh: ~300 ms per settle call of ~30 sends with 20k messages stored).
+--    (bench/outbound.sh: ~300 ms per settle call of ~30 sends with 20k messages stored). And it
+--    calls apply_pending_receipts() only when a receipt waits (0.6 ms -> 0.014 ms a call when none
+--    does).
 --  * outbox_claim (replaces V6's): the due rows are read in the order of outbox_due, stopping at
 --    p_limit, however many rows wait behind them (SET enable_sort = off: without it, and more so
 --    without statistics, the planner checked "no earlier row of its conversation" for every due
@@ -58,7 +60,9 @@ BEGIN
       JOIN outbox o ON o.id = u.id
      WHERE u.kind = 'sent' AND m.id = o.message_id;
     DELETE FROM outbox o USING unnest(p_id, p_kind) AS u(id, kind) WHERE u.kind = 'sent' AND o.id = u.id;
-    PERFORM apply_pending_receipts();
+    IF EXISTS (SELECT 1 FROM pending_receipts) THEN -- (as inbox_append): a SQL function is planned on
+      PERFORM apply_pending_receipts();              -- every call, ~0.6 ms even when nothing waits
+    END IF;
     IF echo_convs IS NOT NULL THEN
       PERFORM refresh_takeovers(echo_convs);
     END IF;
@@ -102,3 +106,4 @@ LANGUAGE sql VOLATILE SET enable_sort = off AS $$
   RETURNING o.id, o.tenant_id::text, o.message_id, o.conversation_id, o.payload::text, o.state, o.attempts,
             o.accepted_at
 $$;
+
