@@ -1,10 +1,21 @@
 # Shared by bench/run.sh and bench/outbound.sh (sourced, never run): output and machine lines, the
 # build, a dedicated PostgreSQL, the gateway, and the clean-up that always stops them.
 #
-# The sourcing script sets ROOT, GATEWAY_JAR, LOAD_JAR, READY_TIMEOUT, GATEWAY_JAVA_OPTS, SKIP_BUILD,
-# KEEP_WORK, then calls bench_init NAME (results file bench/results/<stamp>[-NAME].txt, tee'd).
+# Sourcing it sets the knobs both scripts have and moves to the repository root; then the script
+# calls bench_init [NAME] (results file bench/results/<stamp>[-NAME].txt, output tee'd to it).
 # shellcheck shell=bash
 
+# ---- shared knobs (environment) ----------------------------------------------------------------
+READY_TIMEOUT="${READY_TIMEOUT:-120}"      # seconds to wait for the gateway's GET /ready
+LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC -XX:+AlwaysPreTouch}"
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
+SKIP_BUILD="${SKIP_BUILD:-0}"              # 1 = never run Maven
+KEEP_WORK="${KEEP_WORK:-0}"                # 1 = keep the PostgreSQL data dir and config
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+GATEWAY_JAR="${GATEWAY_JAR:-$ROOT/gateway/target/switchboard.jar}"
+LOAD_JAR="$ROOT/bench/target/webhook-load.jar"
 PG_CLI=dev.switchboard.gateway.db.EmbeddedPostgresCli
 
 say() { printf '\n== %s\n' "$*"; }

@@ -29,13 +29,8 @@ SETTLE="${SETTLE:-5}"                      # pause after a drain, before the nex
 DRAIN_TIMEOUT="${DRAIN_TIMEOUT:-600}"      # seconds to wait for the outbox to empty after a run
 FAKE_EVENT_LOOPS="${FAKE_EVENT_LOOPS:-2}"
 FAKE_DELAY_MS="${FAKE_DELAY_MS:-0}"        # the fake platform's answer delay
-READY_TIMEOUT="${READY_TIMEOUT:-120}"
-LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC -XX:+AlwaysPreTouch}"
 FAKE_JAVA_OPTS="${FAKE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}"
-GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
 PG_PROFILE="${PG_PROFILE:-0}"              # 1 = pg_stat_statements (top statements of the max run) and auto_explain (plans over 5 ms, in the PostgreSQL log)
-SKIP_BUILD="${SKIP_BUILD:-0}"              # 1 = never run Maven
-KEEP_WORK="${KEEP_WORK:-0}"                # 1 = keep the PostgreSQL data dir and config
 
 # ---- target ----------------------------------------------------------------------------------
 TARGET_PER_SEC=5000
@@ -46,12 +41,9 @@ BOT_ID=700000001
 CHAT_BASE=800000000
 OUTBOUND="tenant_id = '$TENANT' AND direction = 'outbound'"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-GATEWAY_JAR="${GATEWAY_JAR:-$ROOT/gateway/target/switchboard.jar}"
-LOAD_JAR="$ROOT/bench/target/webhook-load.jar"
 # shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # also the shared knobs: READY_TIMEOUT, LOADGEN_JAVA_OPTS,
+                                               # GATEWAY_JAVA_OPTS, SKIP_BUILD, KEEP_WORK, GATEWAY_JAR
 bench_init outbound
 
 print_machine
@@ -172,6 +164,13 @@ drain() { # waits until the outbox is empty and no new message arrived for a sec
   done
 }
 
+pg_background() { # PostgreSQL's own work so far (it runs inside the windows, counted as postgres CPU)
+  sql "SELECT 'so far: ' || string_agg(relname || ' ' || autovacuum_count || ' autovacuums/' || autoanalyze_count
+         || ' autoanalyzes', ', ' ORDER BY relname) || '; ' || (SELECT (checkpoints_timed + checkpoints_req)
+         || ' checkpoints (' || buffers_checkpoint || ' buffers)' FROM pg_stat_bgwriter)
+       FROM pg_stat_user_tables WHERE relname IN ('messages', 'outbox')"
+}
+
 window() { # NAME: what the database says about the run's measured window, as JSON
   local t0 t1
   t0="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["windowStartMs"])' "$WORK/$1.json")"
@@ -198,6 +197,7 @@ window() { # NAME: what the database says about the run's measured window, as JS
 say "(3) fixed rate: $RATE sends/s, $RATE_CONNECTIONS connections, ${WARMUP}s warmup + ${DURATION}s  [load average $(loadavg)]"
 load rate "$WARMUP" --mode rate --rate "$RATE" --connections "$RATE_CONNECTIONS"
 drain
+pg_background
 window rate
 sleep "$SETTLE"
 
@@ -205,6 +205,7 @@ sleep "$SETTLE"
 say "(1)+(2) max load: $CONNECTIONS connections, ${MAX_WARMUP}s warmup + ${DURATION}s  [load average $(loadavg)]"
 load max "$MAX_WARMUP" --mode max --connections "$CONNECTIONS"
 drain
+pg_background
 window max
 
 # ---- checks --------------------------------------------------------------------------------
@@ -302,6 +303,9 @@ checks = [
 ]
 for name, ok in checks:
     print(f"{'PASS' if ok else 'FAIL'}  {name}")
+if rate_sent < 0.95 * float(os.environ["RATE"]):
+    print(f"note: the fixed-rate run did not sustain {float(os.environ['RATE']):,.0f}/s (sent {rate_sent:,.0f}/s): "
+          "its latencies are those of an overloaded pipeline")
 if tot["rows"] > accepted:
     print(f"note: {tot['rows'] - accepted} rows have no 202 (committed, but the answer was an error or came too late)")
 allok = all(ok for _, ok in checks)

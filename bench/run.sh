@@ -23,11 +23,6 @@ EVENT_LOOPS="${EVENT_LOOPS:-2}"            # load-generator event loops
 SETTLE="${SETTLE:-5}"                      # pause between runs (lets gateway background work finish)
 CEILING_EVENTS="${CEILING_EVENTS:-200000}"
 CEILING_BATCH="${CEILING_BATCH:-128}"
-READY_TIMEOUT="${READY_TIMEOUT:-120}"
-LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC -XX:+AlwaysPreTouch}"
-GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
-SKIP_BUILD="${SKIP_BUILD:-0}"              # 1 = never run Maven
-KEEP_WORK="${KEEP_WORK:-0}"                # 1 = keep the PostgreSQL data dir and config
 
 # ---- targets ---------------------------------------------------------------------------------
 TARGET_PER_SEC=10000
@@ -40,12 +35,9 @@ CEILING_CLASS=dev.switchboard.gateway.store.StoreCeiling
 TENANT=bench
 PHONE_NUMBER_ID=100000000000001
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-GATEWAY_JAR="${GATEWAY_JAR:-$ROOT/gateway/target/switchboard.jar}"
-LOAD_JAR="$ROOT/bench/target/webhook-load.jar"
 # shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # also the shared knobs: READY_TIMEOUT, LOADGEN_JAVA_OPTS,
+                                               # GATEWAY_JAVA_OPTS, SKIP_BUILD, KEEP_WORK, GATEWAY_JAR
 bench_init
 
 # ---- machine -----------------------------------------------------------------------------
