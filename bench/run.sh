@@ -23,11 +23,6 @@ EVENT_LOOPS="${EVENT_LOOPS:-2}"            # load-generator event loops
 SETTLE="${SETTLE:-5}"                      # pause between runs (lets gateway background work finish)
 CEILING_EVENTS="${CEILING_EVENTS:-200000}"
 CEILING_BATCH="${CEILING_BATCH:-128}"
-READY_TIMEOUT="${READY_TIMEOUT:-120}"
-LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC -XX:+AlwaysPreTouch}"
-GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
-SKIP_BUILD="${SKIP_BUILD:-0}"              # 1 = never run Maven
-KEEP_WORK="${KEEP_WORK:-0}"                # 1 = keep the PostgreSQL data dir and config
 
 # ---- targets ---------------------------------------------------------------------------------
 TARGET_PER_SEC=10000
@@ -36,113 +31,29 @@ TARGET_P99_MS=25
 
 # ---- fixed names (one-line fixes if the gateway's schema or classes are named differently) ----
 COUNT_SQL="select count(*) from messages where tenant_id='bench'"
-PG_CLI=dev.switchboard.gateway.db.EmbeddedPostgresCli
 CEILING_CLASS=dev.switchboard.gateway.store.StoreCeiling
 TENANT=bench
 PHONE_NUMBER_ID=100000000000001
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-GATEWAY_JAR="${GATEWAY_JAR:-$ROOT/gateway/target/switchboard.jar}"
-LOAD_JAR="$ROOT/bench/target/webhook-load.jar"
-RESULTS="$ROOT/bench/results"
-STAMP="$(date +%Y%m%d-%H%M%S)"
-OUT="$RESULTS/$STAMP.txt"
-mkdir -p "$RESULTS"
-exec > >(tee "$OUT") 2>&1
-
-say() { printf '\n== %s\n' "$*"; }
-idle_pct() { # CPU idle % over one second: the figures mean little if something else is running
-  python3 -c '
-import time
-def snap():
-    v = list(map(int, open("/proc/stat").readline().split()[1:]))
-    return v[3] + v[4], sum(v)
-i1, t1 = snap(); time.sleep(1); i2, t2 = snap()
-print(round(100 * (i2 - i1) / max(1, t2 - t1)))'
-}
-check_idle() { # $1 = when
-  local idle; idle="$(idle_pct)"
-  echo "cpu idle $1: ${idle}%"
-  if ((idle < 90)); then
-    echo "WARNING: the machine is busy (${idle}% idle $1): other processes will skew these figures"
-  fi
-}
-die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
-
-WORK=""
-GW_PID=""
-PG_DIR=""
-cleanup() {
-  local rc=$?
-  set +e
-  if [[ -n "$GW_PID" ]] && kill -0 "$GW_PID" 2>/dev/null; then
-    kill -TERM "$GW_PID" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$GW_PID" 2>/dev/null
-  fi
-  if [[ -n "$PG_DIR" ]]; then
-    java -cp "$GATEWAY_JAR" "$PG_CLI" stop "$PG_DIR" >/dev/null 2>&1 \
-      || echo "run.sh: warning: could not stop PostgreSQL in $PG_DIR"
-  fi
-  if [[ -n "$WORK" && -f "$WORK/gateway.log" ]]; then
-    cp "$WORK/gateway.log" "$RESULTS/$STAMP-gateway.log"
-  fi
-  if [[ -n "$WORK" && "$KEEP_WORK" != 1 ]]; then
-    rm -rf "$WORK"
-  fi
-  [[ $rc -ne 0 ]] && echo "run.sh: exit $rc; full output in $OUT"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # also the shared knobs: READY_TIMEOUT, LOADGEN_JAVA_OPTS,
+                                               # GATEWAY_JAVA_OPTS, SKIP_BUILD, KEEP_WORK, GATEWAY_JAR
+bench_init
 
 # ---- machine -----------------------------------------------------------------------------
-say "machine"
-echo "date:   $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "nproc:  $(nproc)"
-echo "cpu:    $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)"
-echo "jdk:    $(java -version 2>&1 | head -1)"
-echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' (work tree modified)')"
-check_idle "before start"
+print_machine
 
 # ---- 1. build -----------------------------------------------------------------------------
-stale() { # $1 = jar: missing, or some source/pom newer than it
-  [[ ! -f "$1" ]] && return 0
-  [[ -n "$(find . \( -path ./bench/results -o -path ./data -o -path ./.git -o -name target \) -prune -o \
-      -type f \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$1" -print -quit)" ]]
-}
-if [[ "$SKIP_BUILD" != 1 ]] && { stale "$GATEWAY_JAR" || stale "$LOAD_JAR"; }; then
-  say "build: mvn -q -DskipTests package"
-  mvn -q -DskipTests package
-fi
-[[ -f "$GATEWAY_JAR" ]] || die "missing $GATEWAY_JAR (build failed?)"
-[[ -f "$LOAD_JAR" ]] || die "missing $LOAD_JAR (build failed?)"
-
-WORK="$(mktemp -d "$RESULTS/work.XXXXXX")"
-PG_DATA="$WORK/pg"
+build_if_stale
 
 # ---- 2. PostgreSQL -------------------------------------------------------------------------
-say "PostgreSQL: $PG_CLI start"
-PG_DIR="$PG_DATA"
-PG_URL="$(java -cp "$GATEWAY_JAR" "$PG_CLI" start "$PG_DATA" | grep -E '^postgres(ql)?://' | tail -1 || true)"
-[[ -n "$PG_URL" ]] || die "$PG_CLI start printed no postgresql:// URL"
-echo "url: $(sed -E 's#(//[^:/@]+):[^@]*@#\1:***@#' <<<"$PG_URL")"
-echo "server: $(psql "$PG_URL" -Atc 'show server_version')"
+start_postgres
 
 # ---- 3. gateway ---------------------------------------------------------------------------
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rand() { python3 -c 'import secrets; print(secrets.token_hex(16))'; }
 PORT="$(free_port)"
 APP_SECRET="$(rand)"
 CONFIG="$WORK/switchboard.yaml"
-cat > "$CONFIG" <<EOF
-http:
-  port: $PORT
-database:
-  url: "$PG_URL"
-admin:
-  token: "$(rand)"
+{ config_head "$PORT"; cat <<EOF
 tenants:
   - id: $TENANT
     name: Load bench
@@ -160,25 +71,8 @@ tenants:
         apiBaseUrl: http://127.0.0.1:9/v23.0
     plugins: []
 EOF
-
-say "gateway: java -jar switchboard.jar on port $PORT (log: $RESULTS/$STAMP-gateway.log)"
-# shellcheck disable=SC2086
-(cd "$WORK" && DATABASE_URL="$PG_URL" HTTP_PORT="$PORT" exec java $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" \
-  --config "$CONFIG" >"$WORK/gateway.log" 2>&1) &
-GW_PID=$!
-deadline=$((SECONDS + READY_TIMEOUT))
-until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/ready" || true)" == 200 ]]; do
-  if ! kill -0 "$GW_PID" 2>/dev/null; then
-    tail -n 30 "$WORK/gateway.log" >&2
-    die "gateway exited during start-up"
-  fi
-  if ((SECONDS >= deadline)); then
-    tail -n 30 "$WORK/gateway.log" >&2
-    die "gateway not ready after ${READY_TIMEOUT}s"
-  fi
-  sleep 0.5
-done
-echo "ready after ${SECONDS}s of script time"
+} > "$CONFIG"
+start_gateway "$CONFIG" "$PORT"
 check_idle "with the gateway idle"
 
 # ---- 4. load --------------------------------------------------------------------------------
@@ -211,11 +105,7 @@ ROWS="$(psql "$PG_URL" -Atc "$COUNT_SQL")"
 echo "rows stored: $ROWS"
 
 # ---- 6. ceiling (gateway stopped: PostgreSQL gets the whole machine) -----------------------
-kill -TERM "$GW_PID" 2>/dev/null || true
-for _ in $(seq 1 100); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
-kill -KILL "$GW_PID" 2>/dev/null || true
-wait "$GW_PID" 2>/dev/null || true
-GW_PID=""
+stop_gateway
 say "(b) PostgreSQL ceiling: $CEILING_CLASS --events $CEILING_EVENTS --batch $CEILING_BATCH"
 java -cp "$GATEWAY_JAR" "$CEILING_CLASS" --database-url "$PG_URL" --tenant "$TENANT" \
   --phone-number-id "$PHONE_NUMBER_ID" --events "$CEILING_EVENTS" --batch "$CEILING_BATCH" | tee "$WORK/ceiling.out"

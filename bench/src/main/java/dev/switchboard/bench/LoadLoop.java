@@ -1,35 +1,34 @@
 package dev.switchboard.bench;
 
-import io.netty.util.AsciiString;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import org.HdrHistogram.Histogram;
 
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One event loop's share of the load: its own HTTP client (pooled HTTP/1.1 keep-alive connections
- * bound to this loop), its own {@link WebhookPayload} (Mac, StringBuilder) and its own counters and
- * histogram. Everything except {@link #completed} is touched only from this verticle's event loop;
+ * bound to this loop), its own {@link Traffic} (for webhooks a Mac and a StringBuilder) and its own
+ * counters and histogram. A request succeeds when it is answered {@code okStatus}. Everything
+ * except {@link #completed} is touched only from this verticle's event loop;
  * the totals are read through {@link #snapshot()}, which runs on that loop too.
  */
 final class LoadLoop extends VerticleBase {
 
-  private static final CharSequence SIGNATURE = HttpHeaders.createOptimized("X-Hub-Signature-256");
-  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   static final long HIGHEST_MICROS = 3_600_000_000L; // 1 h, clamps anything longer
 
   private final LoadSettings s;
+  private final Supplier<Traffic> trafficFactory;
+  private final int okStatus;
   private final int index;
   private final int connections;
   private final double loopRate;    // rate mode: this loop's share of --rate, per second
@@ -41,7 +40,7 @@ final class LoadLoop extends VerticleBase {
   private final AtomicLong seq;
 
   private HttpClientAgent client;
-  private WebhookPayload payload;
+  private Traffic traffic;
   private final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
   private final Promise<Void> drained = Promise.promise();
   private long periodicId = -1;
@@ -53,16 +52,19 @@ final class LoadLoop extends VerticleBase {
   private long sent, ok, s429, s503, other, connErrors;
   private final TreeMap<String, Long> otherDetail = new TreeMap<>();
   private long maxSendLagNanos; // rate mode: how late the generator issued a request vs its schedule
-  // whole run, warmup included (for the durability check)
+  // whole run, warmup included (for the durability check): okTotal counts okStatus answers
   private long okTotal, sentTotal;
-  // 200s that arrived inside the measured window, whenever sent: the sustained ack rate
+  // okStatus answers that arrived inside the measured window, whenever sent: the sustained rate
   private long okInWindow;
   /** Completed requests, any outcome, whole run; read by the progress printer on another thread. */
   volatile long completed;
   volatile long okCompleted;
 
-  LoadLoop(LoadSettings s, int index, int connections, long startNanos, AtomicLong seq) {
+  LoadLoop(LoadSettings s, Supplier<Traffic> traffic, int okStatus, int index, int connections, long startNanos,
+           AtomicLong seq) {
     this.s = s;
+    this.trafficFactory = traffic;
+    this.okStatus = okStatus;
     this.index = index;
     this.connections = connections;
     this.startNanos = startNanos;
@@ -76,7 +78,7 @@ final class LoadLoop extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    payload = new WebhookPayload(s.appSecret, s.phoneNumberId, s.wabaId, s.runId, s.senders);
+    traffic = trafficFactory.get();
     client = vertx.createHttpClient(
         new HttpClientOptions()
             .setKeepAlive(true)
@@ -142,7 +144,7 @@ final class LoadLoop extends VerticleBase {
   }
 
   /**
-   * Sends one signed webhook. Latency runs from {@code scheduled} (the intended send time), so a
+   * Sends one request. Latency runs from {@code scheduled} (the intended send time), so a
    * stalled server or a full pool is charged to the response time instead of silently thinning
    * the load (coordinated omission).
    */
@@ -158,14 +160,8 @@ final class LoadLoop extends VerticleBase {
     sentTotal++;
     inflight++;
     long n = seq.getAndIncrement();
-    byte[] body = payload.body(n, System.currentTimeMillis() / 1000);
-    AsciiString signature = payload.sign(body);
-    Buffer buffer = Buffer.buffer(body);
     Future<Integer> f = client.request(HttpMethod.POST, s.port, s.host, s.path)
-        .compose(req -> req
-            .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-            .putHeader(SIGNATURE, signature)
-            .send(buffer))
+        .compose(req -> traffic.send(req, n))
         .compose(LoadLoop::drain);
     f.onComplete(ar -> done(ar, scheduled, measured));
     return f;
@@ -182,7 +178,7 @@ final class LoadLoop extends VerticleBase {
     completed = completed + 1; // single writer
     if (ar.succeeded()) {
       int status = ar.result();
-      if (status == 200) {
+      if (status == okStatus) {
         okTotal++;
         if (now >= measureFromNanos && now < endNanos) {
           okInWindow++;

@@ -3,50 +3,55 @@ package dev.switchboard.bench;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** Parsed, validated command line of {@link WebhookLoad}. */
+/**
+ * Parsed, validated command line of a load tool: the options every tool has (target URL, model,
+ * connections, timing) here, the tool's own ones in {@link #tool}, read with {@link #option},
+ * {@link #required} and {@link #positiveInt(String, int)}.
+ */
 final class LoadSettings {
 
   enum Mode { MAX, RATE }
 
-  static final String USAGE = String.join("\n",
-      "usage: WebhookLoad --url URL --app-secret SECRET [options]",
-      "  --url URL               http://host:port/webhooks/whatsapp/{tenant}",
-      "  --app-secret SECRET     WhatsApp app secret (HMAC-SHA256 key of X-Hub-Signature-256)",
-      "  --phone-number-id ID    metadata.phone_number_id (default 100000000000001)",
+  static final String COMMON_USAGE = String.join("\n",
       "  --mode max|rate         max: closed model, each connection sends again when answered (default)",
       "                          rate: open model, requests issued on a fixed schedule",
       "  --rate N                requests/s for --mode rate",
       "  --connections N         pooled HTTP/1.1 keep-alive connections (default 64 max, 32 rate)",
       "  --duration SECONDS      measured time (default 20)",
       "  --warmup SECONDS        unmeasured time before it (default 5)",
-      "  --run-id ID             message-id prefix, [A-Za-z0-9_-] (default: random)",
-      "  --senders N             distinct 'from' numbers 1555000xxxx cycled over (default 1000)",
+      "  --run-id ID             prefix that makes this run's requests unique, [A-Za-z0-9_-] (default: random)",
       "  --event-loops N         load-generator event loops (default 1)",
-      "  --waba-id ID            entry[0].id (default 100000000000000)",
       "  --pipelining no         HTTP pipelining is never used (accepted for clarity)",
       "  --progress SECONDS      progress line interval, 0 = none (default 5)");
+
+  private static final Set<String> COMMON = Set.of("url", "mode", "rate", "connections", "duration", "warmup",
+      "run-id", "event-loops", "pipelining", "progress");
 
   Mode mode = Mode.MAX;
   String url;
   String host;
   int port;
   String path;
-  String appSecret;
-  String phoneNumberId = "100000000000001";
-  String wabaId = "100000000000000";
   double rate;
   int connections;
   int durationSeconds = 20;
   int warmupSeconds = 5;
   String runId;
-  int senders = 1000;
   int eventLoops = 1;
   int progressSeconds = 5;
+  /** The tool's own options, by name without the dashes. */
+  private final Map<String, String> tool = new HashMap<>();
 
-  static LoadSettings parse(String[] args) {
+  /**
+   * @param toolOptions the names (without dashes) of the options only this tool has; any other
+   *                    name that is not a common option is refused
+   */
+  static LoadSettings parse(String[] args, Set<String> toolOptions) {
     Map<String, String> kv = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -60,12 +65,15 @@ final class LoadSettings {
         throw new IllegalArgumentException("duplicate option " + a);
       }
     }
+    Set<String> known = new HashSet<>(COMMON);
+    known.addAll(toolOptions);
+    for (String k : kv.keySet()) {
+      if (!known.contains(k)) {
+        throw new IllegalArgumentException("unknown option --" + k);
+      }
+    }
     LoadSettings s = new LoadSettings();
     s.url = required(kv, "url");
-    s.appSecret = required(kv, "app-secret");
-    if (s.appSecret.isEmpty()) {
-      throw new IllegalArgumentException("--app-secret must not be empty");
-    }
     URI uri;
     try {
       uri = new URI(s.url);
@@ -79,8 +87,6 @@ final class LoadSettings {
     s.port = uri.getPort() < 0 ? 80 : uri.getPort();
     s.path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    s.phoneNumberId = kv.getOrDefault("phone-number-id", s.phoneNumberId);
-    s.wabaId = kv.getOrDefault("waba-id", s.wabaId);
     String mode = kv.getOrDefault("mode", "max").toLowerCase(Locale.ROOT);
     switch (mode) {
       case "max" -> s.mode = Mode.MAX;
@@ -95,7 +101,6 @@ final class LoadSettings {
     s.connections = positiveInt(kv.getOrDefault("connections", s.mode == Mode.MAX ? "64" : "32"), "connections");
     s.durationSeconds = positiveInt(kv.getOrDefault("duration", "20"), "duration");
     s.warmupSeconds = nonNegativeInt(kv.getOrDefault("warmup", "5"), "warmup");
-    s.senders = positiveInt(kv.getOrDefault("senders", "1000"), "senders");
     s.eventLoops = positiveInt(kv.getOrDefault("event-loops", "1"), "event-loops");
     s.progressSeconds = nonNegativeInt(kv.getOrDefault("progress", "5"), "progress");
     if (s.eventLoops > s.connections) {
@@ -106,19 +111,31 @@ final class LoadSettings {
       throw new IllegalArgumentException("--pipelining: only 'no' is supported (plain HTTP/1.1 keep-alive)");
     }
     s.runId = kv.getOrDefault("run-id", defaultRunId());
-    // validate the payload inputs once, with a clear message
-    new WebhookPayload(s.appSecret, s.phoneNumberId, s.wabaId, s.runId, s.senders);
-    for (String k : kv.keySet()) {
-      if (!KNOWN.contains(k)) {
-        throw new IllegalArgumentException("unknown option --" + k);
+    if (!s.runId.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw new IllegalArgumentException("--run-id must match [A-Za-z0-9_-]{1,64}");
+    }
+    for (String k : toolOptions) {
+      if (kv.containsKey(k)) {
+        s.tool.put(k, kv.get(k));
       }
     }
     return s;
   }
 
-  private static final java.util.Set<String> KNOWN = java.util.Set.of("url", "app-secret", "phone-number-id",
-      "waba-id", "mode", "rate", "connections", "duration", "warmup", "run-id", "senders", "event-loops",
-      "pipelining", "progress");
+  /** The tool option {@code name}, or {@code fallback}. */
+  String option(String name, String fallback) {
+    return tool.getOrDefault(name, fallback);
+  }
+
+  /** The tool option {@code name}; it must be given. */
+  String required(String name) {
+    return required(tool, name);
+  }
+
+  /** The tool option {@code name} as a positive integer, or {@code fallback}. */
+  int positiveInt(String name, int fallback) {
+    return positiveInt(option(name, Integer.toString(fallback)), name);
+  }
 
   private static String defaultRunId() {
     return Long.toString(System.currentTimeMillis(), 36) + "-"

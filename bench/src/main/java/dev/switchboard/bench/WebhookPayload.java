@@ -1,6 +1,11 @@
 package dev.switchboard.bench;
 
 import io.netty.util.AsciiString;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -15,8 +20,9 @@ import java.security.GeneralSecurityException;
  * new {@code byte[]} per request; the signature is one more small {@code byte[]} wrapped (not copied)
  * in an {@link AsciiString} that Netty writes straight to the wire.
  */
-final class WebhookPayload {
+final class WebhookPayload implements Traffic {
 
+  private static final CharSequence SIGNATURE = HttpHeaders.createOptimized("X-Hub-Signature-256");
   static final int MAX_SENDERS = 10_000;
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SIG_PREFIX = "sha256=".getBytes(StandardCharsets.US_ASCII);
@@ -50,6 +56,15 @@ final class WebhookPayload {
         + "\",\"changes\":[{\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":"
         + "{\"display_phone_number\":\"15550000000\",\"phone_number_id\":\"" + phoneNumberId
         + "\"},\"contacts\":[{\"profile\":{\"name\":\"Bench User ";
+  }
+
+  /** A signed webhook: body {@link #body}, its signature and a JSON content type. */
+  @Override
+  public Future<HttpClientResponse> send(HttpClientRequest req, long seq) {
+    byte[] body = body(seq, System.currentTimeMillis() / 1000);
+    return req.putHeader(HttpHeaders.CONTENT_TYPE, Traffic.APPLICATION_JSON)
+        .putHeader(SIGNATURE, sign(body))
+        .send(Buffer.buffer(body));
   }
 
   /** The unique message id of request {@code seq}. */

@@ -1,0 +1,164 @@
+# Shared by bench/run.sh and bench/outbound.sh (sourced, never run): output and machine lines, the
+# build, a dedicated PostgreSQL, the gateway, and the clean-up that always stops them.
+#
+# Sourcing it sets the knobs both scripts have and moves to the repository root; then the script
+# calls bench_init [NAME] (results file bench/results/<stamp>[-NAME].txt, output tee'd to it).
+# shellcheck shell=bash
+
+# ---- shared knobs (environment) ----------------------------------------------------------------
+READY_TIMEOUT="${READY_TIMEOUT:-120}"      # seconds to wait for the gateway's GET /ready
+LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC -XX:+AlwaysPreTouch}"
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
+SKIP_BUILD="${SKIP_BUILD:-0}"              # 1 = never run Maven
+KEEP_WORK="${KEEP_WORK:-0}"                # 1 = keep the PostgreSQL data dir and config
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+GATEWAY_JAR="${GATEWAY_JAR:-$ROOT/gateway/target/switchboard.jar}"
+LOAD_JAR="$ROOT/bench/target/webhook-load.jar"
+PG_CLI=dev.switchboard.gateway.db.EmbeddedPostgresCli
+
+say() { printf '\n== %s\n' "$*"; }
+die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rand() { python3 -c 'import secrets; print(secrets.token_hex(16))'; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+idle_pct() { # CPU idle % over one second: the figures mean little if something else is running
+  python3 -c '
+import time
+def snap():
+    v = list(map(int, open("/proc/stat").readline().split()[1:]))
+    return v[3] + v[4], sum(v)
+i1, t1 = snap(); time.sleep(1); i2, t2 = snap()
+print(round(100 * (i2 - i1) / max(1, t2 - t1)))'
+}
+check_idle() { # $1 = when
+  local idle; idle="$(idle_pct)"
+  echo "cpu idle $1: ${idle}% (load average $(loadavg))"
+  if ((idle < 90)); then
+    echo "WARNING: the machine is busy (${idle}% idle $1): other processes will skew these figures"
+  fi
+}
+
+# bench_init [NAME]: results file, output tee'd to it, clean-up trap
+bench_init() {
+  RESULTS="$ROOT/bench/results"
+  STAMP="$(date +%Y%m%d-%H%M%S)${1:+-$1}"
+  OUT="$RESULTS/$STAMP.txt"
+  mkdir -p "$RESULTS"
+  exec > >(tee "$OUT") 2>&1
+  WORK=""
+  GW_PID=""
+  PG_DIR=""
+  BG_PIDS=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+stop_pid() { # $1 = pid: TERM, up to 10 s, then KILL
+  local pid="$1"
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+bench_cleanup() {
+  local rc=$?
+  set +e
+  stop_gateway
+  for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
+  if [[ -n "$PG_DIR" ]]; then
+    java -cp "$GATEWAY_JAR" "$PG_CLI" stop "$PG_DIR" >/dev/null 2>&1 \
+      || echo "$(basename "$0"): warning: could not stop PostgreSQL in $PG_DIR"
+  fi
+  if [[ -n "$WORK" && -f "$WORK/gateway.log" ]]; then
+    cp "$WORK/gateway.log" "$RESULTS/$STAMP-gateway.log"
+  fi
+  if [[ -n "$WORK" && "$KEEP_WORK" != 1 ]]; then
+    rm -rf "$WORK"
+  fi
+  [[ $rc -ne 0 ]] && echo "$(basename "$0"): exit $rc; full output in $OUT"
+  exit $rc
+}
+
+print_machine() {
+  say "machine"
+  echo "date:   $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "nproc:  $(nproc)"
+  echo "cpu:    $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)"
+  echo "jdk:    $(java -version 2>&1 | head -1)"
+  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' (work tree modified)')"
+  check_idle "before start"
+}
+
+stale() { # $1 = jar: missing, or some source/pom newer than it
+  [[ ! -f "$1" ]] && return 0
+  [[ -n "$(cd "$ROOT" && find . \( -path ./bench/results -o -path ./data -o -path ./.git -o -name target \) -prune -o \
+      -type f \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$1" -print -quit)" ]]
+}
+
+build_if_stale() {
+  if [[ "$SKIP_BUILD" != 1 ]] && { stale "$GATEWAY_JAR" || stale "$LOAD_JAR"; }; then
+    say "build: mvn -q -DskipTests package"
+    (cd "$ROOT" && mvn -q -DskipTests package)
+  fi
+  [[ -f "$GATEWAY_JAR" ]] || die "missing $GATEWAY_JAR (build failed?)"
+  [[ -f "$LOAD_JAR" ]] || die "missing $LOAD_JAR (build failed?)"
+}
+
+# start_postgres: a dedicated PostgreSQL under $WORK (made on the first call; a second call
+# restarts the server, on a new port); sets WORK, PG_DIR, PG_URL
+start_postgres() {
+  [[ -n "$WORK" ]] || WORK="$(mktemp -d "$RESULTS/work.XXXXXX")"
+  say "PostgreSQL: $PG_CLI start"
+  PG_DIR="$WORK/pg"
+  PG_URL="$(java -cp "$GATEWAY_JAR" "$PG_CLI" start "$PG_DIR" | grep -E '^postgres(ql)?://' | tail -1 || true)"
+  [[ -n "$PG_URL" ]] || die "$PG_CLI start printed no postgresql:// URL"
+  echo "url: $(sed -E 's#(//[^:/@]+):[^@]*@#\1:***@#' <<<"$PG_URL")"
+  echo "server: $(psql "$PG_URL" -Atc 'show server_version')"
+}
+
+# config_head PORT: the http, database and admin sections of a gateway config
+config_head() {
+  cat <<EOC
+http:
+  port: $1
+database:
+  url: "$PG_URL"
+admin:
+  token: "$(rand)"
+EOC
+}
+
+# start_gateway CONFIG PORT: starts the fat jar, waits for GET /ready; sets GW_PID
+start_gateway() {
+  local config="$1" port="$2"
+  say "gateway: java -jar switchboard.jar on port $port (log: $RESULTS/$STAMP-gateway.log)"
+  # shellcheck disable=SC2086
+  (cd "$WORK" && DATABASE_URL="$PG_URL" HTTP_PORT="$port" exec java $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" \
+    --config "$config" >"$WORK/gateway.log" 2>&1) &
+  GW_PID=$!
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ready" || true)" == 200 ]]; do
+    if ! kill -0 "$GW_PID" 2>/dev/null; then
+      tail -n 30 "$WORK/gateway.log" >&2
+      die "gateway exited during start-up"
+    fi
+    if ((SECONDS >= deadline)); then
+      tail -n 30 "$WORK/gateway.log" >&2
+      die "gateway not ready after ${READY_TIMEOUT}s"
+    fi
+    sleep 0.5
+  done
+  echo "ready after ${SECONDS}s of script time"
+}
+
+stop_gateway() {
+  if [[ -n "$GW_PID" ]]; then
+    stop_pid "$GW_PID"
+  fi
+  GW_PID=""
+}
