@@ -347,9 +347,12 @@ class SendApiIT {
     }
     List<FakePlatform.Call> burst = sendsTo(busy);
     assertThat(burst).hasSize(6);
+    // the chat's sends are spaced a second apart when they leave; where they arrive, a send whose
+    // call took longer (a busy machine) can land nearer the next one, never at twice the pace
+    assertThat(Duration.ofNanos(burst.get(5).atNanos() - burst.get(0).atNanos())).isGreaterThanOrEqualTo(Duration.ofMillis(4_900));
     for (int i = 1; i < burst.size(); i++) {
       assertThat(Duration.ofNanos(burst.get(i).atNanos() - burst.get(i - 1).atNanos()))
-          .as("gap before send %d", i).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+          .as("gap before send %d", i).isGreaterThanOrEqualTo(Duration.ofMillis(700));
     }
   }
 
