@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.bus.Codecs;
 import dev.switchboard.gateway.api.SendService;
 import dev.switchboard.gateway.channel.ChannelVerticle;
@@ -144,13 +145,14 @@ public final class Gateway implements AutoCloseable {
       Future<?> deployed = (embedded == null ? Future.succeededFuture("none")
           : vertx.deployVerticle(new EmbeddedPostgresSupervisor(embedded, metrics, fatal::tryComplete))
               .onSuccess(deployments::add))
-          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
+          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics,
+              new Admission(cluster::members)))
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant()))
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels,
               plugins, metrics, cluster.clustered())).onSuccess(deployments::add))
-          .compose(id -> deploySenders(vertx, channels, config, metrics, node, deployments))
+          .compose(id -> deploySenders(vertx, channels, config, metrics, node, cluster, deployments))
           .compose(id -> vertx.deployVerticle(new DispatcherVerticle(db, config.dispatch(), metrics, node,
               new SendService(channels, vertx.eventBus()))).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(
@@ -185,12 +187,13 @@ public final class Gateway implements AutoCloseable {
 
   /** One sender verticle per channel plugin that can send. */
   private static Future<?> deploySenders(Vertx vertx, ChannelRegistry channels, GatewayConfig config, Metrics metrics,
-                                         String node, List<String> deployments) {
+                                         String node, ClusterView cluster, List<String> deployments) {
     Future<?> chain = Future.succeededFuture();
     for (String id : new java.util.TreeSet<>(channels.ids())) {
       ChannelPlugin plugin = channels.find(id).orElseThrow();
       if (!plugin.sendCapabilities().types().isEmpty()) {
-        chain = chain.compose(v -> vertx.deployVerticle(new ChannelVerticle(plugin, config.outbound(), metrics, node))
+        chain = chain.compose(v -> vertx.deployVerticle(new ChannelVerticle(plugin, config.outbound(), metrics, node,
+            cluster::members))
             .onSuccess(deployments::add));
       }
     }
