@@ -1,8 +1,11 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.bus.Codecs;
 import dev.switchboard.gateway.api.SendService;
 import dev.switchboard.gateway.channel.ChannelVerticle;
+import dev.switchboard.gateway.cluster.ClusterView;
+import dev.switchboard.gateway.cluster.HazelcastSetup;
 import dev.switchboard.gateway.dispatch.DispatcherVerticle;
 import dev.switchboard.gateway.store.OutboxStoreVerticle;
 import dev.switchboard.plugin.channel.ChannelPlugin;
@@ -31,6 +34,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
@@ -84,18 +89,32 @@ public final class Gateway implements AutoCloseable {
    * @param env        environment (overrides and {@code ${VAR}} values)
    */
   public static Gateway start(Path configFile, JsonObject inline, Map<String, String> env) {
+    // read before Vert.x is built: cluster mode builds a clustered Vert.x, the default a plain one
+    GatewayConfig config = GatewayConfig.from(inline != null ? inline : readFile(configFile), env);
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions()
-            // the edge instances, the store and the rest each get an event loop of their own
-            .setEventLoopPoolSize(Integer.getInteger("switchboard.eventLoops",
-                Math.max(4, Runtime.getRuntime().availableProcessors() + 3)))
-            .setMetricsOptions(vertxMetrics()))
-        .withMetrics(new MicrometerMetricsFactory(prometheus))
-        .build();
+    VertxOptions options = new VertxOptions()
+        // the edge instances, the store and the rest each get an event loop of their own
+        .setEventLoopPoolSize(Integer.getInteger("switchboard.eventLoops",
+            Math.max(4, Runtime.getRuntime().availableProcessors() + 3)))
+        .setMetricsOptions(vertxMetrics());
+    ClusterView cluster;
+    Vertx vertx;
+    if (config.cluster().enabled()) {
+      HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.config(config.cluster()));
+      String ip = HazelcastSetup.ip(config.cluster().host());
+      options.setEventBusOptions(new EventBusOptions().setHost(ip).setPort(0).setClusterPublicHost(ip));
+      vertx = await(Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus))
+          .withClusterManager(manager).buildClustered(), 120, "cannot join the cluster as "
+          + config.cluster().host() + ":" + config.cluster().port() + " (members " + config.cluster().members() + ")");
+      cluster = ClusterView.of(manager.getHazelcastInstance(), prometheus);
+      LOG.atInfo().addKeyValue("members", cluster.members()).addKeyValue("node", manager.getNodeId())
+          .log("joined the cluster: {} members", cluster.members());
+    } else {
+      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus)).build();
+      cluster = ClusterView.SINGLE;
+    }
     EmbeddedPostgres embedded = null;
     try {
-      GatewayConfig config = GatewayConfig.from(inline != null ? inline : readFile(vertx, configFile), env);
       ChannelRegistry channels = PluginLoader.loadChannels(Path.of("plugins"));
       TenantAccounts.validate(config.tenants(), channels); // fail fast, naming the bad key
       MessagePluginRegistry plugins = PluginLoader.loadMessagePlugins(Path.of("plugins"));
@@ -126,20 +145,21 @@ public final class Gateway implements AutoCloseable {
       Future<?> deployed = (embedded == null ? Future.succeededFuture("none")
           : vertx.deployVerticle(new EmbeddedPostgresSupervisor(embedded, metrics, fatal::tryComplete))
               .onSuccess(deployments::add))
-          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
+          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics,
+              new Admission(cluster::members)))
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant()))
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels,
-              plugins, metrics)).onSuccess(deployments::add))
-          .compose(id -> deploySenders(vertx, channels, config, metrics, node, deployments))
+              plugins, metrics, cluster.clustered())).onSuccess(deployments::add))
+          .compose(id -> deploySenders(vertx, channels, config, metrics, node, cluster, deployments))
           .compose(id -> vertx.deployVerticle(new DispatcherVerticle(db, config.dispatch(), metrics, node,
               new SendService(channels, vertx.eventBus()))).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(
               new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval(),
                   config.dispatch().runRetentionDays())).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(() -> {
-            HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus);
+            HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus, cluster);
             edges.add(edge);
             return edge;
           }, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add));
@@ -167,12 +187,13 @@ public final class Gateway implements AutoCloseable {
 
   /** One sender verticle per channel plugin that can send. */
   private static Future<?> deploySenders(Vertx vertx, ChannelRegistry channels, GatewayConfig config, Metrics metrics,
-                                         String node, List<String> deployments) {
+                                         String node, ClusterView cluster, List<String> deployments) {
     Future<?> chain = Future.succeededFuture();
     for (String id : new java.util.TreeSet<>(channels.ids())) {
       ChannelPlugin plugin = channels.find(id).orElseThrow();
       if (!plugin.sendCapabilities().types().isEmpty()) {
-        chain = chain.compose(v -> vertx.deployVerticle(new ChannelVerticle(plugin, config.outbound(), metrics, node))
+        chain = chain.compose(v -> vertx.deployVerticle(new ChannelVerticle(plugin, config.outbound(), metrics, node,
+            cluster::members))
             .onSuccess(deployments::add));
       }
     }
@@ -194,20 +215,23 @@ public final class Gateway implements AutoCloseable {
     return options;
   }
 
-  private static JsonObject readFile(Vertx vertx, Path file) {
+  /** Reads the YAML file with a short-lived Vert.x of its own (the gateway's is built from what it says). */
+  private static JsonObject readFile(Path file) {
     if (file == null) {
       return new JsonObject();
     }
     if (!Files.isRegularFile(file)) {
       throw new StartupException("config file not found: " + file);
     }
-    var retriever = ConfigFiles.retriever(vertx, file, 0);
+    Vertx reader = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    var retriever = ConfigFiles.retriever(reader, file, 0);
     try {
       return await(retriever.getConfig(), 30);
     } catch (StartupException e) {
       throw new StartupException("bad config: " + file + " is not valid YAML: " + rootCause(e).getMessage());
     } finally {
       retriever.close();
+      closeQuietly(reader);
     }
   }
 
@@ -219,6 +243,15 @@ public final class Gateway implements AutoCloseable {
     } catch (StartupException e) {
       throw new StartupException("database unreachable or not migratable at " + database + ": "
           + rootCause(e).getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** {@link #await(Future, long)}, with {@code what} and the root cause in the message of a failure. */
+  private static <T> T await(Future<T> future, long seconds, String what) {
+    try {
+      return await(future, seconds);
+    } catch (StartupException e) {
+      throw new StartupException(what + ": " + rootCause(e).getMessage(), e);
     }
   }
 

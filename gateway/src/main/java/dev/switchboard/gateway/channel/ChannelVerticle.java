@@ -72,7 +72,7 @@ public final class ChannelVerticle extends VerticleBase {
   private final Metrics metrics;
   private final String owner;
   private final Backoff backoff;
-  private final Pacer pacer = new Pacer();
+  private final Pacer pacer;
   private final Map<String, SenderFor> senders = new HashMap<>();
   private final Map<String, Integer> heldByTenant = new HashMap<>();
   private TurnBatcher<Entry> ready;
@@ -99,6 +99,13 @@ public final class ChannelVerticle extends VerticleBase {
   }
 
   public ChannelVerticle(ChannelPlugin plugin, OutboundSettings settings, Metrics metrics, String owner) {
+    this(plugin, settings, metrics, owner, () -> 1);
+  }
+
+  /** @param members how many nodes share each pace now (cluster mode; 1 on a single node) */
+  public ChannelVerticle(ChannelPlugin plugin, OutboundSettings settings, Metrics metrics, String owner,
+                         java.util.function.IntSupplier members) {
+    this.pacer = new Pacer(members);
     this.plugin = plugin;
     this.channel = plugin.descriptor().id();
     this.settings = settings;

@@ -11,6 +11,8 @@ import java.util.Map;
  * per account and per chat, and the back-offs platforms asked for (a throttle answer blocks the
  * recipient or the account it names until its {@code retry_after}, never the whole channel). A
  * send goes when all three levels have a token and none is blocked. Owned by one verticle.
+ * In cluster mode every level is divided among the members (as inbound admission is), so that two
+ * nodes never double a platform's limit; re-divided when the membership changes.
  */
 final class Pacer {
   /** The three keys and limits that pace one send. */
@@ -20,6 +22,15 @@ final class Pacer {
 
   private final Map<String, TokenBucket> buckets = new HashMap<>();
   private final Map<String, Long> blockedUntil = new HashMap<>();
+  private final java.util.function.IntSupplier members;
+
+  Pacer() {
+    this(() -> 1);
+  }
+
+  Pacer(java.util.function.IntSupplier members) {
+    this.members = members;
+  }
 
   static String tenantKey(String tenant) {
     return "t\u0000" + tenant;
@@ -81,9 +92,12 @@ final class Pacer {
   }
 
   private TokenBucket bucket(String key, Pacing pace, long now) {
-    TokenBucket b = buckets.computeIfAbsent(key, k -> new TokenBucket(pace.perSecond(), pace.burst(), now));
-    if (!b.sameLimit(pace.perSecond(), pace.burst())) {
-      b.reconfigure(pace.perSecond(), pace.burst(), now);
+    int n = Math.max(1, members.getAsInt());
+    double perSecond = n == 1 ? pace.perSecond() : pace.perSecond() / n;
+    int burst = n == 1 ? pace.burst() : (int) Math.ceil(Math.max(1.0, pace.burst() / (double) n));
+    TokenBucket b = buckets.computeIfAbsent(key, k -> new TokenBucket(perSecond, burst, now));
+    if (!b.sameLimit(perSecond, burst)) {
+      b.reconfigure(perSecond, burst, now);
     }
     return b;
   }

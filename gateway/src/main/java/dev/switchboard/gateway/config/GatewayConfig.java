@@ -27,11 +27,12 @@ import java.util.Set;
  * @param dispatch      retries, leases and bounds of the plugin chains
  * @param httpLimits    idle and request timeouts, open-connection bound ({@code http.*})
  * @param shutdownTimeout how long a graceful stop may take at most ({@code shutdown.timeout})
+ * @param cluster       cluster mode ({@code cluster.*}; off by default)
  */
 public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
                             long bodyLimit, String dataDir, List<TenantConfig> tenants,
                             OutboundSettings outbound, DispatchSettings dispatch,
-                            HttpLimits httpLimits, Duration shutdownTimeout) {
+                            HttpLimits httpLimits, Duration shutdownTimeout, ClusterSettings cluster) {
 
   public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -91,7 +92,8 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       tenants.add(tenant);
     }
     return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants,
-        outbound(r.object("outbound")), dispatch(r.object("dispatch")), httpLimits, shutdownTimeout);
+        outbound(r.object("outbound")), dispatch(r.object("dispatch")), httpLimits, shutdownTimeout,
+        ClusterSettings.from(r.object("cluster"), env, dbUrl));
   }
 
   private static DispatchSettings dispatch(Reader o) {
@@ -215,8 +217,22 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
   }
 
   /** Typed access to one mapping of the tree, with error messages that name the full key. */
-  private record Reader(JsonObject node, String prefix) {
-    String key(String field) {
+  private record Reader(JsonObject node, String prefix) implements ClusterSettings.JsonReader {
+    @Override
+    public List<String> strings(String field) {
+      JsonArray a = array(field);
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        if (!(a.getValue(i) instanceof String s) || s.isBlank()) {
+          throw new ConfigError(key(field) + "[" + i + "]", "must be a text");
+        }
+        out.add(s.trim());
+      }
+      return out;
+    }
+
+    @Override
+    public String key(String field) {
       return prefix.isEmpty() ? field : prefix + "." + field;
     }
 
@@ -242,7 +258,8 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       return a;
     }
 
-    String string(String field, String fallback) {
+    @Override
+    public String string(String field, String fallback) {
       Object v = node.getValue(field);
       if (v == null) {
         return fallback;
@@ -281,7 +298,8 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       return parsed;
     }
 
-    int integer(String field, int fallback, int min, int max) {
+    @Override
+    public int integer(String field, int fallback, int min, int max) {
       long v = longValue(field, fallback, min, max);
       return (int) v;
     }

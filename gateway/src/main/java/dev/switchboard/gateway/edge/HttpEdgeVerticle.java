@@ -7,6 +7,7 @@ import dev.switchboard.gateway.api.DeadLettersApi;
 import dev.switchboard.gateway.api.MessagesApi;
 import dev.switchboard.gateway.api.SendService;
 import dev.switchboard.gateway.api.TenantAuth;
+import dev.switchboard.gateway.cluster.ClusterView;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.HttpLimits;
 import dev.switchboard.gateway.housekeeping.AccountStates;
@@ -45,6 +46,7 @@ public final class HttpEdgeVerticle extends VerticleBase {
   static final long API_BODY_LIMIT = 256 * 1024;
   /** What the edge leaves of {@code shutdown.timeout} for the store's drain and PostgreSQL's stop (at most half). */
   private static final Duration SHUTDOWN_RESERVE = Duration.ofSeconds(5);
+  private final ClusterView cluster;
   private final GatewayConfig config;
   private final ChannelRegistry channels;
   private final Metrics metrics;
@@ -56,6 +58,12 @@ public final class HttpEdgeVerticle extends VerticleBase {
 
   public HttpEdgeVerticle(GatewayConfig config, ChannelRegistry channels, Metrics metrics,
                           PrometheusMeterRegistry prometheus) {
+    this(config, channels, metrics, prometheus, ClusterView.SINGLE);
+  }
+
+  public HttpEdgeVerticle(GatewayConfig config, ChannelRegistry channels, Metrics metrics,
+                          PrometheusMeterRegistry prometheus, ClusterView cluster) {
+    this.cluster = cluster;
     this.config = config;
     this.channels = channels;
     this.metrics = metrics;
@@ -230,10 +238,11 @@ public final class HttpEdgeVerticle extends VerticleBase {
    * otherwise (no tenant enumeration). A disconnected account does not make the gateway unready.
    */
   private void ready(RoutingContext ctx) {
+    boolean detailed = admin.matches(ctx.request().getHeader("Authorization"));
     JsonObject checks = new JsonObject()
         .put("plugins", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(channels.ids()))))
-        .put("tenants", directory.tenants().size());
-    boolean detailed = admin.matches(ctx.request().getHeader("Authorization"));
+        .put("tenants", directory.tenants().size())
+        .put("cluster", clusterCheck(detailed));
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(3_000);
     vertx.eventBus().request(Addresses.INBOX_PING, Ping.INSTANCE, quick)
         .compose(v -> vertx.eventBus().<AccountStates>request(HousekeepingVerticle.ACCOUNT_STATES,
@@ -246,6 +255,14 @@ public final class HttpEdgeVerticle extends VerticleBase {
               .put("error", new JsonObject().put("code", "not_ready").put("message", "database unreachable"))
               .put("checks", checks.put("database", "down")));
         });
+  }
+
+  /** The membership as this node sees it; the members' addresses only for the admin token. */
+  private JsonObject clusterCheck(boolean detailed) {
+    JsonObject c = new JsonObject().put("mode", cluster.clustered() ? "cluster" : "single")
+        .put("members", cluster.members()).put("rebalances", cluster.rebalances());
+    return detailed && cluster.clustered() ? c.put("addresses", new JsonArray(new java.util.ArrayList<>(cluster.addresses())))
+        : c;
   }
 
   private static Object accounts(AccountStates states, boolean detailed) {

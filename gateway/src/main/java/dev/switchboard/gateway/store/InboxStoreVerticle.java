@@ -47,7 +47,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   private final StoreSettings settings;
   private final Metrics metrics;
   private final InboxRepository repository = new InboxRepository();
-  private final Admission admission = new Admission();
+  private final Admission admission;
   private final RecentKeys recent = new RecentKeys(200_000);
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private Pool pool;
@@ -61,6 +61,12 @@ public final class InboxStoreVerticle extends VerticleBase {
   }
 
   public InboxStoreVerticle(DatabaseUrl database, StoreSettings settings, Metrics metrics) {
+    this(database, settings, metrics, new Admission());
+  }
+
+  /** @param admission the tenants' inbound limits (in cluster mode: this node's share of them) */
+  public InboxStoreVerticle(DatabaseUrl database, StoreSettings settings, Metrics metrics, Admission admission) {
+    this.admission = admission;
     this.database = database;
     this.settings = settings;
     this.metrics = metrics;

@@ -23,10 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the tenant directory: seeds the config file's tenants into PostgreSQL at start, watches the
  * file (hot reload: tenants, channels, limits and plugins change without a restart), reloads the
- * directory from the database and publishes each new snapshot on the local bus.
+ * directory from the database and publishes each new snapshot on the local bus. In cluster mode it
+ * also tells the other nodes when it changed the tenants (a small JSON notice on
+ * {@link #CLUSTER_TENANTS_CHANGED}); each of them reloads its directory from the shared PostgreSQL.
+ * The snapshot itself never leaves the node.
  */
 public final class TenantRegistryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TenantRegistryVerticle.class);
+  /** Cluster-wide: {@code {"node": …}}, published by the node that changed the tenants in PostgreSQL. */
+  public static final String CLUSTER_TENANTS_CHANGED = "sb.cluster.tenants.changed";
 
   private final GatewayConfig initial;
   private final Path configFile;
@@ -36,6 +41,8 @@ public final class TenantRegistryVerticle extends VerticleBase {
   private final ChannelRegistry channels;
   private final MessagePluginRegistry plugins;
   private final Metrics metrics;
+  private final boolean clustered;
+  private final String node = java.util.UUID.randomUUID().toString();
   private Pool pool;
   private TenantRepository repository;
   private TenantDirectory directory = TenantDirectory.EMPTY;
@@ -43,7 +50,7 @@ public final class TenantRegistryVerticle extends VerticleBase {
 
   public TenantRegistryVerticle(GatewayConfig initial, Path configFile, Map<String, String> env,
                                 DatabaseUrl database, SecretBox secrets, ChannelRegistry channels,
-                                MessagePluginRegistry plugins, Metrics metrics) {
+                                MessagePluginRegistry plugins, Metrics metrics, boolean clustered) {
     this.initial = initial;
     this.configFile = configFile;
     this.env = env;
@@ -52,6 +59,7 @@ public final class TenantRegistryVerticle extends VerticleBase {
     this.channels = channels;
     this.plugins = plugins;
     this.metrics = metrics;
+    this.clustered = clustered;
   }
 
   @Override
@@ -64,7 +72,12 @@ public final class TenantRegistryVerticle extends VerticleBase {
         .compose(v -> reload())
         .compose(v -> vertx.eventBus().<Object>localConsumer(Addresses.TENANTS_SNAPSHOT,
             msg -> msg.reply(directory)).completion())
-        .onSuccess(v -> watch());
+        .compose(v -> clustered ? vertx.eventBus().<JsonObject>consumer(CLUSTER_TENANTS_CHANGED,
+            msg -> onNotice(msg.body())).completion() : Future.succeededFuture())
+        .onSuccess(v -> {
+          watch();
+          announce(); // the tenants this node seeded are news to the others
+        });
   }
 
   @Override
@@ -88,6 +101,21 @@ public final class TenantRegistryVerticle extends VerticleBase {
           .log("tenant directory loaded");
       return null;
     });
+  }
+
+  /** Tells the other nodes that this one changed the tenants in the database (cluster mode only). */
+  public void announce() {
+    if (clustered) {
+      vertx.eventBus().publish(CLUSTER_TENANTS_CHANGED, new JsonObject().put("node", node));
+    }
+  }
+
+  private void onNotice(JsonObject notice) {
+    if (node.equals(notice.getString("node"))) {
+      return;
+    }
+    reload().onSuccess(v -> metrics.configReload("cluster"))
+        .onFailure(err -> LOG.error("another node changed the tenants but reloading them failed: {}", err.getMessage()));
   }
 
   private void watch() {
@@ -115,6 +143,7 @@ public final class TenantRegistryVerticle extends VerticleBase {
     }
     seed(next).compose(v -> reload())
         .onSuccess(v -> {
+          announce();
           metrics.configReload("applied");
           LOG.info("config file reloaded: {} tenants", next.tenants().size());
         })

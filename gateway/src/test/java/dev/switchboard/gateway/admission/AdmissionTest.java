@@ -44,4 +44,25 @@ class AdmissionTest {
     // ...but from then on the refill runs at 1000/s: 2 ms later there are tokens again
     assertThat(admission.check("acme", new RateLimit(1000, 1000), 1, SECOND / 100 + 2_000_000)).isZero();
   }
+
+  @Test
+  void inAClusterEachNodeAdmitsItsShareAndTheShareFollowsTheMembership() {
+    int[] members = {4};
+    Admission admission = new Admission(() -> members[0]);
+    RateLimit limit = new RateLimit(500, 500);
+    assertThat(admission.check("acme", limit, 125, 0)).as("a quarter of the burst").isZero();
+    assertThat(admission.check("acme", limit, 1, 0)).isPositive();
+    assertThat(admission.check("acme", limit, 125, SECOND)).as("125/s refill").isZero();
+    assertThat(admission.check("acme", limit, 1, SECOND)).isPositive();
+    members[0] = 2; // two nodes left: this one admits half of the limit from now on (no new burst on a change)
+    assertThat(admission.check("acme", limit, 125, 2 * SECOND)).as("accrued at the old share").isZero();
+    assertThat(admission.check("acme", limit, 250, 3 * SECOND)).as("250/s refill").isZero();
+    assertThat(admission.check("acme", limit, 1, 3 * SECOND)).isPositive();
+  }
+
+  @Test
+  void aShareIsNeverBelowOneToken() {
+    assertThat(Admission.share(1, 3)).isEqualTo(1.0);
+    assertThat(Admission.share(500, 2)).isEqualTo(250.0);
+  }
 }

@@ -100,6 +100,8 @@ class OutboxRecoveryIT {
       first = send(base, chat, "first");
       second = send(base, chat, "second");
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "sending".equals(status(base, first)));
+      // 'sending' is recorded just before the call: kill only once the platform has it (on busy cores it can lag)
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> botApi.calls(SEND).size() == 1);
       assertThat(status(base, second)).isEqualTo("queued");
     } finally {
       killed.destroyForcibly().waitFor(); // SIGKILL with the call open: its outcome is never recorded

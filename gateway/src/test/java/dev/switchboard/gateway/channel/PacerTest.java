@@ -74,4 +74,21 @@ class PacerTest {
     assertThat(pacer.evict(10 * S)).isEqualTo(1);
     assertThat(pacer.acquire(levels("b", oneASecond), 10 * S)).isZero();
   }
+
+  @Test
+  void inAClusterEachNodePacesItsShareAndReDividesWhenTheMembershipChanges() {
+    int[] members = {2};
+    Pacer pacer = new Pacer(() -> members[0]);
+    Pacing tenPerSecond = Pacing.perSecond(10, 10);
+    int sent = 0;
+    for (int i = 0; i < 100; i++) {
+      if (pacer.acquire(levels("chat-1", tenPerSecond), 0) == 0) {
+        sent++;
+      }
+    }
+    assertThat(sent).as("half the burst on each of two nodes").isEqualTo(5);
+    assertThat(pacer.acquire(levels("chat-1", tenPerSecond), 0)).as("one token of 5/s").isEqualTo(200_000_000L);
+    members[0] = 1; // the other node left: this one paces the whole limit (0.1 s at 5/s, then 0.1 s at 10/s)
+    assertThat(pacer.acquire(levels("chat-1", tenPerSecond), 200_000_000L)).isZero();
+  }
 }

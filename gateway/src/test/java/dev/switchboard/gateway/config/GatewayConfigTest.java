@@ -622,4 +622,59 @@ class GatewayConfigTest {
       failsNaming("tenants: [ { id: acme, limits: { inbound: 5 } } ]", "tenants[0].limits.inbound");
     }
   }
+
+  @Nested
+  class Cluster {
+    private static final Map<String, String> DB = Map.of("DATABASE_URL", "postgresql://sb@db/sb");
+
+    @Test
+    void isOffByDefault() {
+      assertThat(load("http:\n  port: 8080\n").cluster()).isEqualTo(ClusterSettings.OFF);
+      assertThat(ClusterSettings.OFF.enabled()).isFalse();
+    }
+
+    @Test
+    void readsHostPortAndMembersFromTheFile() {
+      ClusterSettings c = load("""
+          cluster:
+            enabled: true
+            host: 127.0.0.1
+            port: 5801
+            members: [127.0.0.1:5801, "127.0.0.1:5802"]
+          """, DB).cluster();
+      assertThat(c).isEqualTo(new ClusterSettings(true, "127.0.0.1", 5801, List.of("127.0.0.1:5801", "127.0.0.1:5802")));
+    }
+
+    @Test
+    void theEnvironmentTurnsItOnAndOverridesTheFile() {
+      Map<String, String> env = new HashMap<>(DB);
+      env.putAll(Map.of("CLUSTER_MEMBERS", "127.0.0.1:6001, 127.0.0.1:6002", "CLUSTER_HOST", "127.0.0.1",
+          "CLUSTER_PORT", "6002"));
+      ClusterSettings c = load("cluster:\n  host: 10.0.0.1\n  port: 5701\n", env).cluster();
+      assertThat(c).isEqualTo(new ClusterSettings(true, "127.0.0.1", 6002, List.of("127.0.0.1:6001", "127.0.0.1:6002")));
+    }
+
+    @Test
+    void needsTheSharedDatabaseInOneLine() {
+      assertThatThrownBy(() -> load("cluster:\n  enabled: true\n  members: [127.0.0.1:5701]\n"))
+          .isInstanceOf(ConfigError.class)
+          .hasMessage("bad config: cluster: cluster mode needs DATABASE_URL (or database.url): all nodes share one "
+              + "PostgreSQL, never an embedded one each");
+    }
+
+    @Test
+    void needsMembers() {
+      failsNaming("cluster:\n  enabled: true\n", DB, "cluster.members");
+    }
+
+    @Test
+    void refusesBadMembersAndPorts() {
+      failsNaming("cluster:\n  enabled: true\n  members: [127.0.0.1]\n", DB, "cluster.members[0]");
+      failsNaming("cluster:\n  enabled: true\n  members: [a:1, b:99999]\n", DB, "cluster.members[1]");
+      failsNaming("cluster:\n  enabled: true\n  port: 0\n  members: [a:1]\n", DB, "cluster.port");
+      Map<String, String> env = new HashMap<>(DB);
+      env.putAll(Map.of("CLUSTER_MEMBERS", "a:1", "CLUSTER_PORT", "x"));
+      failsNaming("", env, "CLUSTER_PORT");
+    }
+  }
 }
