@@ -61,10 +61,9 @@ public final class MemoryApi {
     TenantView tenant = TenantAuth.tenant(ctx);
     JsonObject body = MessagesApi.jsonBody(ctx);
     Draft draft = draft(body);
-    LlmSettings llm = llmSettings(tenant);
     long contactId = contactId(ctx);
     contact(tenant, contactId)
-        .compose(v -> embed(tenant, contactId, llm, draft.content()))
+        .compose(v -> embed(tenant, contactId, llmSettings(tenant), draft.content()))
         .compose(vector -> bus.<MemoryWritten>request(Addresses.MEMORY_WRITE, new MemoryWrite(tenant.id(), contactId,
             draft.content(), vector, Vectors.dimensions(vector), draft.importance(), draft.category(), draft.source(),
             draft.expiresAt(), 0), STORE))
@@ -83,9 +82,8 @@ public final class MemoryApi {
         throw SendRequestParser.invalid("q", "must be a text of 1 to " + MAX_CONTENT + " characters");
       }
       double minScore = minScore(ctx);
-      LlmSettings llm = llmSettings(tenant);
       found = contact(tenant, contactId)
-          .compose(v -> embed(tenant, contactId, llm, q))
+          .compose(v -> embed(tenant, contactId, llmSettings(tenant), q))
           .compose(vector -> bus.<Memories>request(Addresses.MEMORY_SEARCH,
               new MemorySearch(tenant.id(), contactId, vector, Math.min(limit, MAX_SEARCH), minScore), STORE))
           .map(m -> m.body().memories());

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -83,12 +82,7 @@ public final class FakeModel implements AutoCloseable {
   public FakeModel(String apiKey, int dimensions) {
     this.apiKey = apiKey;
     this.dimensions = dimensions;
-    server = vertx.createHttpServer().requestHandler(this::handle);
-    try {
-      server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    server = FakePlatform.listen(vertx, this::handle);
   }
 
   /** The base URL a tenant configures ({@code …/v1}). */
