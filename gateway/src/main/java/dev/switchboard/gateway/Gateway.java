@@ -133,12 +133,13 @@ public final class Gateway implements AutoCloseable {
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics))
               .onSuccess(deployments::add))
+          // stopped after everything that asks it (dispatcher, edge), and apart from the sender → outbox sequence
+          .compose(id -> vertx.deployVerticle(new AiStoreVerticle(db, memoryDb, config.memory(), memory, metrics))
+              .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant()))
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels,
               plugins, metrics)).onSuccess(deployments::add))
-          .compose(id -> vertx.deployVerticle(new AiStoreVerticle(db, memoryDb, config.memory(), memory, metrics))
-              .onSuccess(deployments::add))
           .compose(id -> deploySenders(vertx, channels, config, metrics, node, deployments))
           .compose(id -> vertx.deployVerticle(new DispatcherVerticle(db, config.dispatch(), metrics, node,
               new SendService(channels, vertx.eventBus()))).onSuccess(deployments::add))
