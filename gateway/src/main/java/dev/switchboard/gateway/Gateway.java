@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.ai.AiStoreVerticle;
 import dev.switchboard.gateway.bus.Codecs;
 import dev.switchboard.gateway.api.SendService;
 import dev.switchboard.gateway.channel.ChannelVerticle;
@@ -26,6 +27,7 @@ import dev.switchboard.gateway.store.InboxStoreVerticle;
 import dev.switchboard.gateway.store.StoreSettings;
 import dev.switchboard.gateway.tenants.TenantAccounts;
 import dev.switchboard.gateway.tenants.TenantRegistryVerticle;
+import dev.switchboard.migrations.MemorySchema;
 import dev.switchboard.migrations.Migrator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -131,6 +133,9 @@ public final class Gateway implements AutoCloseable {
         database = await(vertx.executeBlocking(pg::start, false), 180);
       }
       migrate(vertx, database);
+      DatabaseUrl memoryDb = config.memory().databaseUrl() == null ? database
+          : DatabaseUrl.parse(config.memory().databaseUrl());
+      MemorySchema memory = migrateMemory(vertx, memoryDb, config.memory().dimensions());
 
       Codecs.registerAll(vertx.eventBus());
       Metrics metrics = new Metrics(prometheus);
@@ -147,6 +152,9 @@ public final class Gateway implements AutoCloseable {
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics,
               new Admission(cluster::members)))
+              .onSuccess(deployments::add))
+          // stopped after everything that asks it (dispatcher, edge), and apart from the sender → outbox sequence
+          .compose(id -> vertx.deployVerticle(new AiStoreVerticle(db, memoryDb, config.memory(), memory, metrics))
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant()))
               .onSuccess(deployments::add))
@@ -253,6 +261,23 @@ public final class Gateway implements AutoCloseable {
     } catch (StartupException e) {
       throw new StartupException(what + ": " + rootCause(e).getMessage(), e);
     }
+  }
+
+  /**
+   * Applies the contact-memory schema where pgvector is (on a worker). Without it memory is
+   * unavailable, said once here and in {@code /ready}; nothing else depends on it.
+   */
+  private static MemorySchema migrateMemory(Vertx vertx, DatabaseUrl database, int dimensions) {
+    Migrator migrator = new Migrator(database.jdbcUrl(), database.user(), database.password());
+    MemorySchema memory = await(vertx.executeBlocking(() -> migrator.migrateMemory(dimensions), false), 300);
+    if (memory.available()) {
+      LOG.atInfo().addKeyValue("dimensions", memory.dimensions()).log("contact memory available on {} ({} dimensions)",
+          database, memory.dimensions());
+    } else {
+      LOG.atWarn().log("contact memory unavailable on {}: {}; the llm plugin answers without memories (see README, "
+          + "\"Built-in AI responder\")", database, memory.reason());
+    }
+    return memory;
   }
 
   /** Waits for a future from a non-Vert.x thread. */

@@ -4,12 +4,12 @@ import java.util.regex.Pattern;
 
 /**
  * The ids the HTTP API shows: opaque strings ({@code msg_…}, {@code conv_…}, {@code ct_…},
- * {@code dl_…}) that clients store and send back but never take apart. They stand for the
+ * {@code dl_…}, {@code mem_…}) that clients store and send back but never take apart. They stand for the
  * database's ids; the prefix says what kind of thing an id names, so a conversation id given as a
  * message id is simply not found.
  */
 public enum Ids {
-  MESSAGE("msg_"), CONVERSATION("conv_"), CONTACT("ct_"), DEAD_LETTER("dl_"),
+  MESSAGE("msg_"), CONVERSATION("conv_"), CONTACT("ct_"), DEAD_LETTER("dl_"), MEMORY("mem_"),
   /** A message's event, as bots receive it ({@code webhook-id}): stable across retries and replays. */
   EVENT("evt_");
 

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.bus;
 
+import dev.switchboard.gateway.ai.AiRecords;
 import dev.switchboard.gateway.dispatch.Dispatch;
 import dev.switchboard.gateway.housekeeping.AccountStates;
 import dev.switchboard.gateway.housekeeping.Takeover;
@@ -9,6 +10,7 @@ import dev.switchboard.gateway.store.AuditRecord;
 import dev.switchboard.gateway.store.OutboxRecords;
 import dev.switchboard.gateway.store.Ping;
 import dev.switchboard.gateway.tenants.TenantDirectory;
+import dev.switchboard.migrations.MemorySchema;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;
 
@@ -21,7 +23,11 @@ public final class Codecs {
       OutboxRecords.Claimed.class, OutboxRecords.Settle.class, OutboxRecords.Settled.class,
       OutboxRecords.MessageQuery.class, OutboxRecords.ConversationQuery.class, OutboxRecords.ConversationRef.class,
       OutboxRecords.DeadLetterQuery.class, OutboxRecords.DeadLetterReplay.class, OutboxRecords.JsonAnswer.class,
-      Takeover.class, Takeover.State.class);
+      Takeover.class, Takeover.State.class,
+      AiRecords.ContextQuery.class, AiRecords.Context.class, AiRecords.UsageRecord.class, AiRecords.UsageQuery.class,
+      AiRecords.ContactQuery.class, AiRecords.Found.class, AiRecords.MemoryStatusQuery.class, MemorySchema.class,
+      AiRecords.MemorySearch.class, AiRecords.MemoryList.class, AiRecords.MemoryWrite.class,
+      AiRecords.MemoryWritten.class, AiRecords.MemoryDelete.class, AiRecords.Memories.class);
 
   private Codecs() {
   }

@@ -297,6 +297,13 @@ public final class ChannelVerticle extends VerticleBase {
 
   private void record(Entry e, SendOutcome outcome) {
     LOG.atDebug().log("{} outbox row {}: {}", channel, e.item().id(), outcome);
+    if (stopping && outcome instanceof SendOutcome.RetryAfter) {
+      // most likely our own shutdown cut the call off, and the platform may have it: the row stays
+      // 'sending', so the next owner treats it as in doubt (outbound.inDoubt), as if this process had
+      // died mid-call, instead of a plain retry that would resend it uncounted whatever the policy
+      active--;
+      return;
+    }
     Item item = e.item();
     int attempts = item.attempts() + 1;
     if (outcome instanceof SendOutcome.Sent sent) {

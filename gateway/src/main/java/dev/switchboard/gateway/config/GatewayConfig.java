@@ -28,11 +28,13 @@ import java.util.Set;
  * @param httpLimits    idle and request timeouts, open-connection bound ({@code http.*})
  * @param shutdownTimeout how long a graceful stop may take at most ({@code shutdown.timeout})
  * @param cluster       cluster mode ({@code cluster.*}; off by default)
+ * @param memory        where contact memories live ({@code memory.*})
  */
 public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
                             long bodyLimit, String dataDir, List<TenantConfig> tenants,
                             OutboundSettings outbound, DispatchSettings dispatch,
-                            HttpLimits httpLimits, Duration shutdownTimeout, ClusterSettings cluster) {
+                            HttpLimits httpLimits, Duration shutdownTimeout, ClusterSettings cluster,
+                            MemorySettings memory) {
 
   public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -93,7 +95,14 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     }
     return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants,
         outbound(r.object("outbound")), dispatch(r.object("dispatch")), httpLimits, shutdownTimeout,
-        ClusterSettings.from(r.object("cluster"), env, dbUrl));
+        ClusterSettings.from(r.object("cluster"), env, dbUrl), memory(r.object("memory")));
+  }
+
+  private static MemorySettings memory(Reader o) {
+    MemorySettings d = MemorySettings.DEFAULTS;
+    String url = o.string("databaseUrl", null);
+    return new MemorySettings(url == null || url.isBlank() ? null : url.strip(),
+        o.integer("dimensions", d.dimensions(), 1, 2_000), o.integer("poolSize", d.poolSize(), 1, 64));
   }
 
   private static DispatchSettings dispatch(Reader o) {

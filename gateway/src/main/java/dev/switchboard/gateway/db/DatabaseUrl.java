@@ -75,7 +75,9 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         .setPort(port)
         .setDatabase(database)
         .setUser(user)
-        .setCachePreparedStatements(true)
+        // prepareThreshold=0 (pgjdbc's switch for servers behind a session-sharing pooler): no named
+        // statements here either, as their names would collide across connections of one session
+        .setCachePreparedStatements(!"0".equals(queryParam("prepareThreshold")))
         .setPipeliningLimit(16);
     if (password != null) {
       options.setPassword(password);

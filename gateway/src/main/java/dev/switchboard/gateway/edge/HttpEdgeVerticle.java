@@ -4,7 +4,10 @@ import dev.switchboard.gateway.admin.AdminAuth;
 import dev.switchboard.gateway.admin.WebhookRegistrationHandler;
 import dev.switchboard.gateway.api.ConversationsApi;
 import dev.switchboard.gateway.api.DeadLettersApi;
+import dev.switchboard.gateway.ai.AiRecords;
+import dev.switchboard.gateway.api.MemoryApi;
 import dev.switchboard.gateway.api.MessagesApi;
+import dev.switchboard.gateway.api.UsageApi;
 import dev.switchboard.gateway.api.SendService;
 import dev.switchboard.gateway.api.TenantAuth;
 import dev.switchboard.gateway.cluster.ClusterView;
@@ -16,6 +19,7 @@ import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.store.Ping;
 import dev.switchboard.gateway.tenants.TenantDirectory;
+import dev.switchboard.migrations.MemorySchema;
 import dev.switchboard.plugin.bus.Addresses;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -163,6 +167,13 @@ public final class HttpEdgeVerticle extends VerticleBase {
     ConversationsApi conversations = new ConversationsApi(vertx.eventBus());
     router.post("/v1/conversations/:id/pause").handler(conversations::pause);
     router.post("/v1/conversations/:id/resume").handler(conversations::resume);
+    // the llm plugin's contact memories and AI usage
+    MemoryApi memories = new MemoryApi(vertx, aiClient());
+    router.post("/v1/contacts/:id/memories").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT))
+        .handler(memories::create);
+    router.get("/v1/contacts/:id/memories").handler(memories::list);
+    router.delete("/v1/contacts/:id/memories/:memoryId").handler(memories::delete);
+    router.get("/v1/usage").handler(new UsageApi(vertx.eventBus())::usage);
     router.post("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::register);
     router.get("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::info);
     router.get("/metrics").handler(ctx -> ctx.response()
@@ -232,10 +243,17 @@ public final class HttpEdgeVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(8));
   }
 
+  /** HTTP client for model calls made from the edge (embedding memories stored by API); closed with Vert.x. */
+  private HttpClient aiClient() {
+    return vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setIdleTimeout(60).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(16).setMaxWaitQueueSize(256));
+  }
+
   /**
    * Ready = database reachable and migrated, plugins loaded. The details list each channel account's
    * reported state: in full (tenant, channel, state, since) only for the admin token, as counts
-   * otherwise (no tenant enumeration). A disconnected account does not make the gateway unready.
+   * otherwise (no tenant enumeration). A disconnected account does not make the gateway unready, nor
+   * does contact memory being unavailable ({@code memory}: {@code available}, or why not).
    */
   private void ready(RoutingContext ctx) {
     boolean detailed = admin.matches(ctx.request().getHeader("Authorization"));
@@ -247,8 +265,11 @@ public final class HttpEdgeVerticle extends VerticleBase {
     vertx.eventBus().request(Addresses.INBOX_PING, Ping.INSTANCE, quick)
         .compose(v -> vertx.eventBus().<AccountStates>request(HousekeepingVerticle.ACCOUNT_STATES,
             AccountStates.Query.INSTANCE, quick))
-        .onSuccess(states -> json(ctx, 200, new JsonObject().put("status", "ready")
-            .put("checks", checks.put("database", "up").put("accounts", accounts(states.body(), detailed)))))
+        .compose(states -> vertx.eventBus().<MemorySchema>request(Addresses.MEMORY_STATUS,
+            AiRecords.MemoryStatusQuery.INSTANCE, quick).map(memory -> checks.put("database", "up")
+            .put("accounts", accounts(states.body(), detailed))
+            .put("memory", memory.body().available() ? "available" : "unavailable (" + memory.body().reason() + ")")))
+        .onSuccess(v -> json(ctx, 200, new JsonObject().put("status", "ready").put("checks", checks)))
         .onFailure(err -> {
           ctx.response().putHeader("Retry-After", "5");
           json(ctx, 503, new JsonObject()

@@ -213,6 +213,30 @@ public final class Metrics {
     }
   }
 
+  /**
+   * One call to a model provider (chat, embedding or extraction), by tenant, model and outcome
+   * ({@code ok}, {@code timeout}, {@code rate_limited}, {@code server_error}, {@code network},
+   * {@code client_error}, {@code bad_answer}), with the provider's token counts and the call's latency.
+   */
+  public void llmRequest(String tenant, String model, String outcome, int promptTokens, int completionTokens,
+                         int latencyMs) {
+    counter("switchboard.llm.requests", "Model calls by tenant, model and outcome",
+        "tenant", tenant, "model", model, "outcome", outcome).increment();
+    if (promptTokens > 0) {
+      counter("switchboard.llm.tokens", "Tokens the model provider counted, by tenant, model and kind (prompt, completion)",
+          "tenant", tenant, "model", model, "kind", "prompt").increment(promptTokens);
+    }
+    if (completionTokens > 0) {
+      counter("switchboard.llm.tokens", "Tokens the model provider counted, by tenant, model and kind (prompt, completion)",
+          "tenant", tenant, "model", model, "kind", "completion").increment(completionTokens);
+    }
+    timers.computeIfAbsent("llm|" + model, k -> Timer.builder("switchboard.llm.latency")
+        .description("Duration of one model call, by model").tag("model", model)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(120)).register(registry))
+        .record(latencyMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   public void httpConnectionOpened() {
     openConnections.incrementAndGet();
   }

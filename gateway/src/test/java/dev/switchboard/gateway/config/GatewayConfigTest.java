@@ -147,6 +147,20 @@ class GatewayConfigTest {
     }
 
     @Test
+    void memoryLivesInTheMainDatabaseWith1536DimensionsUnlessConfigured() {
+      assertThat(GatewayConfig.from(new JsonObject(), Map.of()).memory()).isEqualTo(MemorySettings.DEFAULTS)
+          .isEqualTo(new MemorySettings(null, 1536, 4));
+      assertThat(load("""
+          memory:
+            databaseUrl: postgresql://u:p@vectors:5432/mem?prepareThreshold=0
+            dimensions: 768
+            poolSize: 1
+          """).memory()).isEqualTo(new MemorySettings("postgresql://u:p@vectors:5432/mem?prepareThreshold=0", 768, 1));
+      failsNaming("memory:\n  dimensions: 3000\n", "memory.dimensions").hasMessageContaining("between 1 and 2000");
+      failsNaming("memory:\n  poolSize: 0\n", "memory.poolSize");
+    }
+
+    @Test
     void noFileAtAllIsTheSameAsAnEmptyFile() {
       assertThat(GatewayConfig.from(null, Map.of()).httpPort()).isEqualTo(8080);
     }

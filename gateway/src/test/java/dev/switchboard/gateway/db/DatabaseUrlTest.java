@@ -184,4 +184,12 @@ class DatabaseUrlTest {
 
     assertThat(DatabaseUrl.parse(u.withCredentials())).isEqualTo(u);
   }
+
+  @Test
+  void prepareThresholdZeroTurnsOffTheStatementCacheAndReachesJdbc() {
+    DatabaseUrl shared = DatabaseUrl.parse("postgresql://u@127.0.0.1:4000/postgres?sslmode=disable&prepareThreshold=0");
+    assertThat(shared.connectOptions().getCachePreparedStatements()).isFalse();
+    assertThat(shared.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:4000/postgres?sslmode=disable&prepareThreshold=0");
+    assertThat(DatabaseUrl.parse("postgresql://u@h/d").connectOptions().getCachePreparedStatements()).isTrue();
+  }
 }

@@ -129,9 +129,12 @@ class DispatchIT {
     JsonObject sent = sentTo(customer).get(0).json();
     assertThat(sent.getJsonObject("text").getString("body")).isEqualTo("It ships today.");
     assertThat(sent.getJsonObject("context").getString("message_id")).isEqualTo(wamid);
-    String replyId = TestDatabase.row("SELECT platform_message_id FROM messages WHERE tenant_id = ? AND text = ? AND "
-        + "direction = 'outbound' ORDER BY id DESC LIMIT 1", TENANT, "It ships today.").get(0);
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> replyId != null);
+    String replySql = "SELECT platform_message_id FROM messages WHERE tenant_id = ? AND text = ? AND "
+        + "direction = 'outbound' ORDER BY id DESC LIMIT 1";
+    // the Graph API answered; the platform id is recorded a moment later
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> TestDatabase.row(replySql, TENANT, "It ships today.").get(0) != null);
+    String replyId = TestDatabase.row(replySql, TENANT, "It ships today.").get(0);
     assertThat(gw.postSigned(WhatsApp.status(RunningGateway.PHONE_NUMBER_ID, replyId, "delivered", customer,
         System.currentTimeMillis() / 1000)).statusCode()).isEqualTo(200);
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(TestDatabase.row(

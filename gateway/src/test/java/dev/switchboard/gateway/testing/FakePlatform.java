@@ -52,9 +52,15 @@ public final class FakePlatform implements AutoCloseable {
   private final List<Call> calls = new CopyOnWriteArrayList<>();
 
   public FakePlatform() {
-    server = vertx.createHttpServer().requestHandler(this::handle);
+    server = listen(vertx, this::handle);
+  }
+
+  /** A server of {@code vertx} on a free loopback port, listening when this returns (the fakes' and bots'). */
+  static HttpServer listen(Vertx vertx, io.vertx.core.Handler<HttpServerRequest> handler) {
+    HttpServer server = vertx.createHttpServer().requestHandler(handler);
     try {
       server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return server;
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -140,6 +140,15 @@ public final class RunningGateway implements AutoCloseable {
     return send(b.build());
   }
 
+  /** DELETE with the given extra headers (name, value, …). */
+  public HttpResponse<String> delete(String path, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).DELETE();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b.build());
+  }
+
   public HttpResponse<String> get(String pathAndQuery) {
     return send(HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).timeout(Duration.ofSeconds(30)).GET().build());
   }

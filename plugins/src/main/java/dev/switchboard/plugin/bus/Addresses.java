@@ -41,6 +41,24 @@ public final class Addresses {
   public static final String EVT_TENANTS_CHANGED = "sb.evt.tenants.changed";
   /** Tenant directory: request the current snapshot. */
   public static final String TENANTS_SNAPSHOT = "sb.tenants.snapshot";
+  /** AI store: a conversation's recent messages (for a model's prompt) and whether memory is available. */
+  public static final String AI_CONTEXT = "sb.ai.context";
+  /** AI store: record one model call (usage accounting); no reply. */
+  public static final String AI_USAGE_RECORD = "sb.ai.usage.record";
+  /** AI store: a tenant's usage, grouped. */
+  public static final String AI_USAGE_QUERY = "sb.ai.usage.query";
+  /** AI store: is a contact one of the tenant's? */
+  public static final String AI_CONTACT = "sb.ai.contact";
+  /** Memory store: whether contact memory is available, and why not. */
+  public static final String MEMORY_STATUS = "sb.memory.status";
+  /** Memory store: a contact's memories nearest to an embedding. */
+  public static final String MEMORY_SEARCH = "sb.memory.search";
+  /** Memory store: a page of a contact's memories, newest first. */
+  public static final String MEMORY_LIST = "sb.memory.list";
+  /** Memory store: store one memory. */
+  public static final String MEMORY_WRITE = "sb.memory.write";
+  /** Memory store: deactivate one memory (soft delete). */
+  public static final String MEMORY_DELETE = "sb.memory.delete";
 
   private Addresses() {
   }
