@@ -328,6 +328,9 @@ class ClusterIT {
     String owner = TestDatabase.row("SELECT lease_owner FROM outbox WHERE tenant_id = ?", TENANT).get(0);
     Node killed = NODES.stream().filter(n -> owner.contains(":" + n.process().pid() + ":")).findFirst().orElseThrow();
     Node survivor = NODES.stream().filter(n -> n != killed).findFirst().orElseThrow();
+    // 'sending' is recorded just before the call: kill only once the platform has it (on busy cores it lags)
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> botApi.calls(SEND)
+        .stream().anyMatch(c -> "in doubt".equals(c.json().getString("text"))));
     killed.process().destroyForcibly().waitFor(); // SIGKILL mid-load, with the send's call open
     botApi.on(SEND, ClusterIT::sent);
     CompletableFuture.allOf(load.toArray(CompletableFuture[]::new)).join();
