@@ -3,9 +3,9 @@ package dev.switchboard.gateway.testing;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Evolution API 2.3 webhook bodies, shaped like the captures and sources described in
- * ../shared/channels/evolution-api.md (envelope: event, instance, data, destination, date_time,
- * sender, server_url, apikey), with the ids a test needs.
+ * Evolution API 2.3 webhook bodies, shaped like Evolution's own webhook sender writes them (the
+ * envelope: event, instance, data, destination, date_time, sender, server_url, apikey), with the ids
+ * a test needs.
  */
 public final class Evolution {
   public static final String INSTANCE_ID = "628e74c4-2f0b-4c6e-9d1e-6a5d2c1f3b7a";
