@@ -91,15 +91,25 @@ class FakePlatformTest {
   }
 
   private Answer post(String path, JsonObject body) throws Exception {
-    return await(client.request(HttpMethod.POST, port, "127.0.0.1", path)
+    return await(onContext(() -> client.request(HttpMethod.POST, port, "127.0.0.1", path)
         .compose(req -> req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), new JsonObject(b)))));
+        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), new JsonObject(b))))));
   }
 
   private JsonObject stats() throws Exception {
-    return await(client.request(HttpMethod.GET, port, "127.0.0.1", "/stats")
+    return await(onContext(() -> client.request(HttpMethod.GET, port, "127.0.0.1", "/stats")
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(JsonObject::new)));
+        .compose(resp -> resp.body().map(JsonObject::new))));
+  }
+
+  /**
+   * Runs the exchange on a Vert.x context: composed from the test thread, the response can arrive
+   * before its body handler is set, and the body is then lost.
+   */
+  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> exchange) {
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> exchange.get().onComplete(done));
+    return done.future();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
