@@ -85,6 +85,8 @@ public final class DispatcherVerticle extends VerticleBase {
   private Pool pool;
   private HttpClient http;
   private boolean recovering;
+  /** The hand-over in progress (batches are handed over one after the other). */
+  private Future<Void> handOvers = Future.succeededFuture();
   private boolean stopping;
   private int active;
   private long pollTimer = -1;
@@ -162,16 +164,26 @@ public final class DispatcherVerticle extends VerticleBase {
     takes.add(d);
   }
 
-  /** Hands a batch of new messages over in one call ({@code dispatch_take_keys}). */
+  /**
+   * Hands a batch of new messages over in one call ({@code dispatch_take_keys}), one batch after the
+   * other: the daily quota counts messages in the order they were stored, so a later batch never
+   * overtakes an earlier one.
+   */
   private void handOver(List<Dispatch> batch) {
+    handOvers = handOvers.transform(ar -> takeKeys(batch));
+  }
+
+  private Future<Void> takeKeys(List<Dispatch> batch) {
     String[] tenants = batch.stream().map(Dispatch::tenantId).toArray(String[]::new);
     String[] channels = batch.stream().map(Dispatch::channel).toArray(String[]::new);
     String[] pids = batch.stream().map(d -> d.message().platformMessageId()).toArray(String[]::new);
-    pool.preparedQuery("SELECT message_id, tenant_id, conversation_id, held, notice FROM dispatch_take_keys($1, $2, $3, $4)")
+    return pool.preparedQuery("SELECT message_id, tenant_id, conversation_id, held, notice FROM dispatch_take_keys($1, $2, $3, $4)")
         .execute(Tuple.of(tenants, channels, pids, chained()))
         .onSuccess(this::handedOver)
         .onFailure(err -> LOG.atWarn().log("messages not handed to their chains yet (the recovery sweep will): {}",
-            err.toString()));
+            err.toString()))
+        .<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture());
   }
 
   private void recover() {
