@@ -39,6 +39,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.time.Duration;
 import java.util.TreeSet;
@@ -161,7 +162,8 @@ public final class HttpEdgeVerticle extends VerticleBase {
     guard = new ConnectionGuard(vertx, config.httpLimits(), context.getInstanceCount(), metrics);
     TenantAuth tenantAuth = new TenantAuth(() -> directory);
     BodyHandler apiBody = BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT);
-    RouterBuilder builder = RouterBuilder.create(vertx, contract.contract());
+    // the body is read once, within the limit, by the root handler below; validation reads it from there
+    RouterBuilder builder = RouterBuilder.create(vertx, contract.contract(), RequestExtractor.withBodyHandler());
     builder.rootHandler(guard::onRequest);
     builder.rootHandler(ctx -> authenticate(ctx, tenantAuth));
     // webhooks read their own body, within their own limit, once the tenant is known (below)

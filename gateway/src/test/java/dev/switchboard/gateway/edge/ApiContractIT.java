@@ -92,6 +92,24 @@ class ApiContractIT {
   }
 
   @Test
+  void aBodyThatBreaksTheContractAnswers400NamingTheField() {
+    HttpResponse<String> r = gw.postJson("/v1/messages", "{\"channel\": 5, \"to\": \"+14155550123\", \"text\": \"hi\"}",
+        "Authorization", "Bearer " + KEY);
+    assertThat(r.statusCode()).isEqualTo(400);
+    JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo("invalid_request");
+    assertThat(error.getString("message")).startsWith("channel: ");
+    HttpResponse<String> media = gw.postJson("/v1/messages", "{\"channel\": \"whatsapp\", \"to\": \"+14155550123\", "
+        + "\"media\": \"a picture\"}", "Authorization", "Bearer " + KEY);
+    assertThat(new JsonObject(media.body()).getJsonObject("error").getString("message")).startsWith("media: ");
+    HttpResponse<String> broken = gw.postJson("/v1/messages", "{\"channel\": ", "Authorization", "Bearer " + KEY);
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(broken.body()).getJsonObject("error").getString("code")).isEqualTo("malformed_json");
+    HttpResponse<String> text = gw.post("/v1/messages", "hi".getBytes(), "text/plain", null);
+    assertThat(text.statusCode()).isEqualTo(401); // credentials first
+  }
+
+  @Test
   void credentialsComeBeforeValidation() {
     HttpResponse<String> r = gw.get("/v1/conversations?limit=500");
     assertThat(r.statusCode()).isEqualTo(401);
