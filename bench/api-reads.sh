@@ -5,7 +5,8 @@
 #
 # Starts a dedicated PostgreSQL and the real gateway (fat jar) with one tenant, seeds the tenant's
 # contacts, conversations and $MESSAGES messages straight into the tables (generate_series: one big
-# conversation of $BIG_MESSAGES messages, the rest spread over $CONVERSATIONS conversations), then
+# conversation of $BIG_MESSAGES messages interleaved with the others' as a busy chat's are, the rest
+# spread over $CONVERSATIONS conversations), then
 # measures with ReadLoad (GET with the tenant's key, 200 = success):
 #   (1) GET /v1/conversations                              first page
 #   (2) GET /v1/conversations?cursor=…                     a deep page ($DEEP_CONVERSATION conversations in)
@@ -26,7 +27,7 @@ DEEP_MESSAGE="${DEEP_MESSAGE:-90000}"       # the deep messages page starts afte
 LIMIT="${LIMIT:-50}"                        # page size
 DURATION="${DURATION:-15}"                  # measured seconds of each run
 WARMUP="${WARMUP:-5}"                       # unmeasured seconds before it
-RATE="${RATE:-200}"                         # fixed-rate runs, requests/s
+RATE="${RATE:-50}"                          # fixed-rate runs, requests/s
 RATE_CONNECTIONS="${RATE_CONNECTIONS:-16}"  # fixed-rate connections
 
 # ---- target ----------------------------------------------------------------------------------
@@ -61,6 +62,8 @@ tenants:
 EOC
 start_gateway "$WORK/switchboard.yaml" "$PORT" # migrates the schema and seeds the tenant
 
+STRIDE=$((MESSAGES / BIG_MESSAGES))
+((STRIDE >= 2)) || die "BIG_MESSAGES must be at most half of MESSAGES"
 say "seed: $CONVERSATIONS contacts and conversations, $MESSAGES messages ($BIG_MESSAGES in one conversation)"
 t0=$SECONDS
 psql "$PG_URL" -q -v ON_ERROR_STOP=1 <<EOSQL
@@ -72,8 +75,9 @@ INSERT INTO conversations (tenant_id, channel, chat_id, contact_id, status, last
 SELECT '$TENANT', 'whatsapp', c.platform_user_id, c.id, 'active', now(), now(),
        now() - interval '30 days' + (c.id % 100000) * interval '1 second'
   FROM contacts c WHERE c.tenant_id = '$TENANT' ORDER BY c.id;
--- message g: the big conversation (the first) gets the first $BIG_MESSAGES, the others the rest in turn;
--- odd ones inbound from the contact, even ones outbound from the business
+-- message g: every $STRIDE-th goes to the big conversation (the first), so its messages are spread over
+-- the whole table as a busy chat's are; the others go to the other conversations in turn; odd ones are
+-- inbound from the contact, even ones outbound from the business
 WITH convs AS (
   SELECT array_agg(id ORDER BY id) AS ids, array_agg(contact_id ORDER BY id) AS contacts
     FROM conversations WHERE tenant_id = '$TENANT'
@@ -87,7 +91,7 @@ SELECT '$TENANT', 'whatsapp', 'wamid.seed-' || s.g, c.ids[s.k], c.contacts[s.k],
        'seeded message ' || s.g, now() - interval '30 days' + s.g * interval '2 seconds',
        now() - interval '30 days' + s.g * interval '2 seconds', now()
   FROM convs c,
-       LATERAL (SELECT g, CASE WHEN g <= $BIG_MESSAGES THEN 1 ELSE 2 + g % (cardinality(c.ids) - 1) END AS k
+       LATERAL (SELECT g, CASE WHEN g % $STRIDE = 0 THEN 1 ELSE 2 + g % (cardinality(c.ids) - 1) END AS k
                   FROM generate_series(1, $MESSAGES) g) s;
 ANALYZE contacts; ANALYZE conversations; ANALYZE messages;
 EOSQL
