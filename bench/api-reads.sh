@@ -64,6 +64,17 @@ start_gateway "$WORK/switchboard.yaml" "$PORT" # migrates the schema and seeds t
 
 STRIDE=$((MESSAGES / BIG_MESSAGES))
 ((STRIDE >= 2)) || die "BIG_MESSAGES must be at most half of MESSAGES"
+# a small tenant whose conversations are older than all of the big one's: its newest page is the
+# case the (tenant_id, id) index is for (without it, the primary key is read past every newer row of
+# the big tenant)
+SMALL=bench-reads-small
+psql "$PG_URL" -q -v ON_ERROR_STOP=1 <<EOSQL
+INSERT INTO tenants (id, name, source) VALUES ('$SMALL', 'Small tenant', 'admin');
+INSERT INTO contacts (tenant_id, channel, platform_user_id, phone)
+SELECT '$SMALL', 'whatsapp', (19990000000 + i)::text, '+' || (19990000000 + i) FROM generate_series(1, 100) i;
+INSERT INTO conversations (tenant_id, channel, chat_id, contact_id)
+SELECT '$SMALL', 'whatsapp', c.platform_user_id, c.id FROM contacts c WHERE c.tenant_id = '$SMALL' ORDER BY c.id;
+EOSQL
 say "seed: $CONVERSATIONS contacts and conversations, $MESSAGES messages ($BIG_MESSAGES in one conversation)"
 t0=$SECONDS
 psql "$PG_URL" -q -v ON_ERROR_STOP=1 <<EOSQL
@@ -131,6 +142,7 @@ say "plans (EXPLAIN ANALYZE of the statements the read store runs)"
 explain() { echo "-- $1"; psql "$PG_URL" -At -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $2" | sed 's/^/   /'; }
 explain "conversations, first page" "SELECT id FROM conversations WHERE tenant_id = '$TENANT' ORDER BY id DESC LIMIT $((LIMIT + 1))"
 explain "conversations, deep page" "SELECT id FROM conversations WHERE tenant_id = '$TENANT' AND id < $CONV_AT ORDER BY id DESC LIMIT $((LIMIT + 1))"
+explain "conversations of a small tenant (100, all older than the big tenant's), first page" "SELECT id FROM conversations WHERE tenant_id = '$SMALL' ORDER BY id DESC LIMIT $((LIMIT + 1))"
 explain "conversations, ?status=paused" "SELECT id FROM conversations WHERE tenant_id = '$TENANT' AND status = 'paused' ORDER BY id DESC LIMIT $((LIMIT + 1))"
 explain "messages, deep page" "SELECT m.id, c.chat_id, o.state FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
   LEFT JOIN outbox o ON o.message_id = m.id WHERE m.tenant_id = '$TENANT' AND m.conversation_id = $BIG_ID AND m.id < $MSG_AT
