@@ -9,6 +9,7 @@ import dev.switchboard.gateway.cluster.ClusterView;
 import dev.switchboard.gateway.cluster.HazelcastSetup;
 import dev.switchboard.gateway.dispatch.DispatcherVerticle;
 import dev.switchboard.gateway.store.OutboxStoreVerticle;
+import dev.switchboard.gateway.store.ReadStoreVerticle;
 import dev.switchboard.plugin.channel.ChannelPlugin;
 import dev.switchboard.gateway.config.ConfigFiles;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -68,6 +69,7 @@ public final class Gateway implements AutoCloseable {
   private final DatabaseUrl database;
   private final int port;
   private final List<String> deployments;
+  private java.util.Set<String> servedRoutes = java.util.Set.of();
   private final Duration shutdownTimeout;
   private final Future<String> fatal;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -158,6 +160,7 @@ public final class Gateway implements AutoCloseable {
               .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new OutboxStoreVerticle(db, metrics, config.outbound().queuePerTenant()))
               .onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new ReadStoreVerticle(db, metrics)).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels,
               plugins, metrics, cluster.clustered())).onSuccess(deployments::add))
           .compose(id -> deploySenders(vertx, channels, config, metrics, node, cluster, deployments))
@@ -183,7 +186,10 @@ public final class Gateway implements AutoCloseable {
       LOG.atInfo().addKeyValue("port", port).addKeyValue("database", database.toString())
           .addKeyValue("tenants", config.tenants().size())
           .log("switchboard ready on port {}", port);
-      return new Gateway(vertx, embedded, database, port, deployments, config.shutdownTimeout(), fatal.future());
+      Gateway gateway = new Gateway(vertx, embedded, database, port, deployments, config.shutdownTimeout(),
+          fatal.future());
+      gateway.servedRoutes = edges.get(0).servedRoutes();
+      return gateway;
     } catch (RuntimeException e) {
       closeQuietly(vertx);
       if (embedded != null) {
@@ -312,6 +318,11 @@ public final class Gateway implements AutoCloseable {
     } catch (Exception ignored) {
       // best effort during a failed start
     }
+  }
+
+  /** Every route the HTTP edge serves, as {@code METHOD /path/{param}}. */
+  public java.util.Set<String> servedRoutes() {
+    return servedRoutes;
   }
 
   public int port() {

@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,10 @@ public final class ErrorResponder {
     if (failure instanceof ApiException api) {
       return api;
     }
+    ValidatorException invalid = contractViolation(failure);
+    if (invalid != null) {
+      return ContractViolations.toApi(invalid);
+    }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     if (failure != null && !(failure instanceof HttpException)) {
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
@@ -42,6 +47,19 @@ public final class ErrorResponder {
           ? new ApiException(status, "client_error", "the request was refused")
           : new ApiException(500, "internal_error", "internal error");
     };
+  }
+
+  /** The contract violation behind a failure (the router may wrap it in an HttpException 400), or null. */
+  private static ValidatorException contractViolation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ValidatorException v) {
+        return v;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
   }
 
   /**

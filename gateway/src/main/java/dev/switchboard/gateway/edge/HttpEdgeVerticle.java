@@ -2,6 +2,8 @@ package dev.switchboard.gateway.edge;
 
 import dev.switchboard.gateway.admin.AdminAuth;
 import dev.switchboard.gateway.admin.WebhookRegistrationHandler;
+import dev.switchboard.gateway.api.ContactReadsApi;
+import dev.switchboard.gateway.api.ConversationReadsApi;
 import dev.switchboard.gateway.api.ConversationsApi;
 import dev.switchboard.gateway.api.DeadLettersApi;
 import dev.switchboard.gateway.ai.AiRecords;
@@ -37,13 +39,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.time.Duration;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP edge: webhooks, health, readiness and metrics. Holds no business state — only the
- * latest tenant snapshot — and turns HTTP into bus requests. Deployed once per event loop.
+ * The HTTP edge: webhooks, the tenant and admin APIs, health, readiness, metrics and the contract
+ * ({@code GET /openapi.json}), routed from {@code docs/openapi.yaml}. Holds no business state — only
+ * the latest tenant snapshot — and turns HTTP into bus requests. Deployed once per event loop.
  */
 public final class HttpEdgeVerticle extends VerticleBase {
   /** Largest body of an API request (a send is small: a text of 64 KiB at most, media by reference). */
@@ -59,6 +64,7 @@ public final class HttpEdgeVerticle extends VerticleBase {
   private TenantDirectory directory = TenantDirectory.EMPTY;
   private HttpServer server;
   private ConnectionGuard guard;
+  private java.util.Set<String> servedRoutes = java.util.Set.of();
 
   public HttpEdgeVerticle(GatewayConfig config, ChannelRegistry channels, Metrics metrics,
                           PrometheusMeterRegistry prometheus) {
@@ -81,10 +87,11 @@ public final class HttpEdgeVerticle extends VerticleBase {
     var subscription = bus.<TenantDirectory>localConsumer(Addresses.EVT_TENANTS_CHANGED, m -> adopt(m.body()));
     return subscription.completion()
         .compose(v -> bus.<TenantDirectory>request(Addresses.TENANTS_SNAPSHOT, "current"))
-        .map(reply -> {
+        .compose(reply -> {
           adopt(reply.body());
-          return router();
+          return ApiContract.load(vertx);
         })
+        .map(this::router)
         .compose(router -> {
           server = vertx.createHttpServer(new HttpServerOptions()
               .setPort(config.httpPort()).setHost("0.0.0.0")
@@ -142,46 +149,75 @@ public final class HttpEdgeVerticle extends VerticleBase {
     }
   }
 
-  private Router router() {
-    Router router = Router.router(vertx);
+  /**
+   * The routes, built from the contract ({@code docs/openapi.yaml}): each operation is bound to its
+   * handler by {@code operationId}, and its parameters and body are validated against the document
+   * before the handler runs (a violation answers {@code 400 invalid_request} naming the parameter or
+   * field). In front of every route: the connection guard, then the credentials of the route's family
+   * ({@code /v1} tenant key, {@code /admin} admin token: a 401 comes before any validation), then the
+   * body within the API limit (413). Start fails when an operation of the document has no handler,
+   * so the document and the routes cannot drift apart.
+   */
+  private Router router(ApiContract contract) {
     guard = new ConnectionGuard(vertx, config.httpLimits(), context.getInstanceCount(), metrics);
-    router.route().handler(guard::onRequest);
-    WebhookHandler webhooks = new WebhookHandler(() -> directory, channels, metrics, vertx.eventBus());
-
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
-    router.get("/ready").handler(this::ready);
-
-    WebhookRegistrationHandler registration = new WebhookRegistrationHandler(vertx, () -> directory, channels,
-        config.publicBaseUrl(), platformClient());
-    router.route("/admin/*").handler(admin::require);
-    DeadLettersApi deadLetters = new DeadLettersApi(vertx.eventBus());
-    router.get("/admin/dead-letters").handler(deadLetters::list);
-    router.get("/admin/dead-letters/:id").handler(deadLetters::get);
-    router.post("/admin/dead-letters/:id/replay").handler(deadLetters::replay);
-
     TenantAuth tenantAuth = new TenantAuth(() -> directory);
-    MessagesApi messages = new MessagesApi(new SendService(channels, vertx.eventBus()), metrics, vertx.eventBus());
-    router.route("/v1/*").handler(tenantAuth::require);
-    router.post("/v1/messages").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT)).handler(messages::send);
-    router.get("/v1/messages/:id").handler(messages::get);
-    ConversationsApi conversations = new ConversationsApi(vertx.eventBus());
-    router.post("/v1/conversations/:id/pause").handler(conversations::pause);
-    router.post("/v1/conversations/:id/resume").handler(conversations::resume);
-    // the llm plugin's contact memories and AI usage
-    MemoryApi memories = new MemoryApi(vertx, aiClient());
-    router.post("/v1/contacts/:id/memories").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT))
-        .handler(memories::create);
-    router.get("/v1/contacts/:id/memories").handler(memories::list);
-    router.delete("/v1/contacts/:id/memories/:memoryId").handler(memories::delete);
-    router.get("/v1/usage").handler(new UsageApi(vertx.eventBus())::usage);
-    router.post("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::register);
-    router.get("/admin/tenants/:tenant/channels/:channel/webhook").handler(registration::info);
-    router.get("/metrics").handler(ctx -> ctx.response()
+    BodyHandler apiBody = BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT);
+    // the body is read once, within the limit, by the root handler below; validation reads it from there
+    RouterBuilder builder = RouterBuilder.create(vertx, contract.contract(), RequestExtractor.withBodyHandler());
+    builder.rootHandler(guard::onRequest);
+    builder.rootHandler(ctx -> authenticate(ctx, tenantAuth));
+    // webhooks read their own body, within their own limit, once the tenant is known (below)
+    builder.rootHandler(ctx -> {
+      if (isWebhook(ctx)) {
+        ctx.next();
+      } else {
+        apiBody.handle(ctx);
+      }
+    });
+    ContractBinding bind = new ContractBinding(builder);
+
+    bind.operation("getHealth", ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
+    bind.operation("getReady", this::ready);
+    bind.operation("getMetrics", ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(prometheus.scrape()));
+    bind.operation("getOpenApi", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(contract.json()));
 
-    // two routes on one path: resolve the tenant before the body is read (BodyHandler must come
-    // first on its own route), then read the body within the limit and handle the call
+    MessagesApi messages = new MessagesApi(new SendService(channels, vertx.eventBus()), metrics, vertx.eventBus());
+    bind.operation("sendMessage", messages::send);
+    bind.operation("getMessage", messages::get);
+    ConversationReadsApi conversationReads = new ConversationReadsApi(vertx.eventBus());
+    bind.operation("listConversations", conversationReads::list);
+    bind.operation("getConversation", conversationReads::get);
+    bind.operation("listConversationMessages", conversationReads::messages);
+    ConversationsApi conversations = new ConversationsApi(vertx.eventBus());
+    bind.operation("pauseConversation", conversations::pause);
+    bind.operation("resumeConversation", conversations::resume);
+    ContactReadsApi contacts = new ContactReadsApi(vertx.eventBus());
+    bind.operation("findContacts", contacts::find);
+    bind.operation("getContact", contacts::get);
+    // the llm plugin's contact memories and AI usage
+    MemoryApi memories = new MemoryApi(vertx, aiClient());
+    bind.operation("createMemory", memories::create);
+    bind.operation("listMemories", memories::list);
+    bind.operation("deleteMemory", memories::delete);
+    bind.operation("getUsage", new UsageApi(vertx.eventBus())::usage);
+
+    DeadLettersApi deadLetters = new DeadLettersApi(vertx.eventBus());
+    bind.operation("listDeadLetters", deadLetters::list);
+    bind.operation("getDeadLetter", deadLetters::get);
+    bind.operation("replayDeadLetter", deadLetters::replay);
+    WebhookRegistrationHandler registration = new WebhookRegistrationHandler(vertx, () -> directory, channels,
+        config.publicBaseUrl(), platformClient());
+    bind.operation("registerWebhook", registration::register);
+    bind.operation("getWebhook", registration::info);
+
+    // Webhooks: the contract route resolves the tenant and channel (no validation: authenticity is
+    // checked on the raw bytes by the channel plugin, and a platform's payload is the platform's
+    // contract); the plain route after it reads the body within the webhook limit and handles the
+    // call. Two routes on one path, because BodyHandler must come first on its own route.
+    WebhookHandler webhooks = new WebhookHandler(() -> directory, channels, metrics, vertx.eventBus());
     Handler<RoutingContext> webhookFailure = ctx -> {
       if (ErrorResponder.settled(ctx)) {
         return; // answered already (408 for a body too slow) or the client is gone
@@ -191,10 +227,11 @@ public final class HttpEdgeVerticle extends VerticleBase {
       metrics.webhook(channel == null ? "unknown" : channel, WebhookHandler.outcomeFor(e.status()));
       ErrorResponder.write(ctx, e);
     };
-    router.route("/webhooks/:channel/:tenant").method(HttpMethod.GET).method(HttpMethod.POST)
-        .handler(webhooks::resolve)
-        .failureHandler(webhookFailure);
-    router.route("/webhooks/:channel/:tenant").method(HttpMethod.GET).method(HttpMethod.POST)
+    bind.unvalidated("verifyWebhook", webhooks::resolve, webhookFailure);
+    bind.unvalidated("receiveWebhook", webhooks::resolve, webhookFailure);
+
+    Router router = bind.createRouter();
+    router.route(WEBHOOK_PATH).method(HttpMethod.GET).method(HttpMethod.POST)
         .handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()))
         .handler(webhooks::handle)
         .failureHandler(webhookFailure);
@@ -216,7 +253,34 @@ public final class HttpEdgeVerticle extends VerticleBase {
       ErrorResponder.write(ctx, new ApiException(405, "method_not_allowed", "this method is not allowed here"));
     });
     router.errorHandler(500, ctx -> ErrorResponder.write(ctx, ErrorResponder.toApiException(ctx)));
+    servedRoutes = ServedRoutes.of(router);
     return router;
+  }
+
+  static final String WEBHOOK_PATH = "/webhooks/:channel/:tenant";
+
+  private static boolean isWebhook(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    return path != null && path.startsWith("/webhooks/");
+  }
+
+  /** {@code /v1/…} takes a tenant API key, {@code /admin/…} the admin token; other routes are open. */
+  private void authenticate(RoutingContext ctx, TenantAuth tenantAuth) {
+    String path = ctx.normalizedPath();
+    if (path == null) {
+      ctx.next();
+    } else if (path.equals("/v1") || path.startsWith("/v1/")) {
+      tenantAuth.require(ctx);
+    } else if (path.equals("/admin") || path.startsWith("/admin/")) {
+      admin.require(ctx);
+    } else {
+      ctx.next();
+    }
+  }
+
+  /** Every route the router serves, as {@code METHOD /path/{param}} (for the contract test). */
+  public java.util.Set<String> servedRoutes() {
+    return servedRoutes;
   }
 
   /** The route template of the request's path ({@code /v1/messages/{id}}): a bounded label, never an id. */

@@ -92,6 +92,17 @@ public final class Metrics {
     counter("switchboard.store.failures", "Group-commit transactions that failed", "reason", reason).increment();
   }
 
+  /** Time of one query of the tenant read API, by query ({@code conversations}, {@code messages}, …). */
+  public void readQuery(String query, long nanos) {
+    timers.computeIfAbsent("read|" + query, q -> Timer.builder("switchboard.store.read.latency")
+        .description("Time of a tenant read API query in the read store (bus request to answer)")
+        .tag("query", query)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
   /** An HTTP error answered on a non-webhook route. */
   public void httpError(String route, int status) {
     counter("switchboard.http.errors", "HTTP error answers by route and status",

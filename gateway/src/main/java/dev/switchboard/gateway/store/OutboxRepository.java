@@ -44,7 +44,8 @@ final class OutboxRepository {
       UPDATE channel_accounts SET state = 'open', state_detail = NULL, state_at = now()
        WHERE tenant_id = $1 AND channel = $2 AND state = 'unauthorized'""";
   static final String QUEUED_BY_TENANT = "SELECT tenant_id, channel, count(*) FROM outbox GROUP BY tenant_id, channel";
-  static final String MESSAGE = """
+  /** A message as the API shows it ({@link #messageJson}): add the WHERE clause (on {@code m}). */
+  static final String MESSAGE_SELECT = """
       SELECT m.id, m.channel, m.conversation_id, c.chat_id, m.direction, m.author, m.type, m.text, m.status,
              m.platform_message_id, m.send_attempts, m.error_code, m.error_detail, m.received_at, m.sent_at,
              m.delivered_at, m.read_at, o.state AS outbox_state, o.attempts AS outbox_attempts,
@@ -52,7 +53,8 @@ final class OutboxRepository {
         FROM messages m
         LEFT JOIN conversations c ON c.id = m.conversation_id
         LEFT JOIN outbox o ON o.message_id = m.id
-       WHERE m.id = $1 AND m.tenant_id = $2""";
+      """;
+  static final String MESSAGE = MESSAGE_SELECT + " WHERE m.id = $1 AND m.tenant_id = $2";
   static final String CONVERSATION = "SELECT channel, chat_id FROM conversations WHERE id = $1 AND tenant_id = $2";
   static final String DEAD_LETTER = """
       SELECT id, tenant_id, kind, channel, message_id, conversation_id, payload::text, attempts, error_code,
@@ -151,44 +153,48 @@ final class OutboxRepository {
       if (rows.size() == 0) {
         return null;
       }
-      Row r = rows.iterator().next();
-      String status = r.getString("status");
-      Integer attempts = r.getInteger("send_attempts");
-      String code = r.getString("error_code");
-      String detail = r.getString("error_detail");
-      if (r.getString("outbox_state") != null) {
-        attempts = r.getInteger("outbox_attempts");
-        if ("sending".equals(r.getString("outbox_state")) && "queued".equals(status)) {
-          status = "sending";
-        }
-        if (code == null) {
-          code = r.getString("last_error_code");
-          detail = r.getString("last_error_detail");
-        }
-      }
-      JsonObject error = code == null ? null : new JsonObject().put("code", errorCode(code))
-          .put("message", detail).put("platformCode", code);
-      String content = r.getString("content");
-      return new JsonObject()
-          .put("id", Ids.MESSAGE.format(r.getLong("id")))
-          .put("channel", r.getString("channel"))
-          .put("conversationId", Ids.CONVERSATION.formatNullable(r.getLong("conversation_id")))
-          .put("to", "outbound".equals(r.getString("direction")) ? r.getString("chat_id") : null)
-          .put("direction", r.getString("direction"))
-          .put("author", r.getString("author"))
-          .put("type", r.getString("type"))
-          .put("text", r.getString("text"))
-          .put("content", content == null ? null : new JsonObject(content))
-          .put("status", status)
-          .put("platformMessageId", r.getString("platform_message_id"))
-          .put("attempts", attempts == null ? 0 : attempts)
-          .put("error", error)
-          .put("idempotencyKey", r.getString("idempotency_key"))
-          .put("createdAt", time(r.getOffsetDateTime("received_at")))
-          .put("sentAt", time(r.getOffsetDateTime("sent_at")))
-          .put("deliveredAt", time(r.getOffsetDateTime("delivered_at")))
-          .put("readAt", time(r.getOffsetDateTime("read_at")));
+      return messageJson(rows.iterator().next());
     });
+  }
+
+  /** One row of {@link #MESSAGE_SELECT} as the API shows it ({@code GET /v1/messages/{id}}). */
+  static JsonObject messageJson(Row r) {
+    String status = r.getString("status");
+    Integer attempts = r.getInteger("send_attempts");
+    String code = r.getString("error_code");
+    String detail = r.getString("error_detail");
+    if (r.getString("outbox_state") != null) {
+      attempts = r.getInteger("outbox_attempts");
+      if ("sending".equals(r.getString("outbox_state")) && "queued".equals(status)) {
+        status = "sending";
+      }
+      if (code == null) {
+        code = r.getString("last_error_code");
+        detail = r.getString("last_error_detail");
+      }
+    }
+    JsonObject error = code == null ? null : new JsonObject().put("code", errorCode(code))
+        .put("message", detail).put("platformCode", code);
+    String content = r.getString("content");
+    return new JsonObject()
+        .put("id", Ids.MESSAGE.format(r.getLong("id")))
+        .put("channel", r.getString("channel"))
+        .put("conversationId", Ids.CONVERSATION.formatNullable(r.getLong("conversation_id")))
+        .put("to", "outbound".equals(r.getString("direction")) ? r.getString("chat_id") : null)
+        .put("direction", r.getString("direction"))
+        .put("author", r.getString("author"))
+        .put("type", r.getString("type"))
+        .put("text", r.getString("text"))
+        .put("content", content == null ? null : new JsonObject(content))
+        .put("status", status)
+        .put("platformMessageId", r.getString("platform_message_id"))
+        .put("attempts", attempts == null ? 0 : attempts)
+        .put("error", error)
+        .put("idempotencyKey", r.getString("idempotency_key"))
+        .put("createdAt", time(r.getOffsetDateTime("received_at")))
+        .put("sentAt", time(r.getOffsetDateTime("sent_at")))
+        .put("deliveredAt", time(r.getOffsetDateTime("delivered_at")))
+        .put("readAt", time(r.getOffsetDateTime("read_at")));
   }
 
   /** The gateway's codes for errors it names itself; a platform's numeric code reads as {@code platform_error}. */

@@ -37,6 +37,16 @@ public final class Addresses {
   public static final String EVT_DISPATCH_QUEUED = "sb.evt.dispatch.queued";
   /** Housekeeping: pause or resume a conversation (human takeover by API). */
   public static final String CONVERSATION_TAKEOVER = "sb.conversations.takeover";
+  /** Read store: a page of a tenant's conversations ({@code GET /v1/conversations}). */
+  public static final String READ_CONVERSATIONS = "sb.read.conversations";
+  /** Read store: one conversation of a tenant. */
+  public static final String READ_CONVERSATION = "sb.read.conversation";
+  /** Read store: a page of a conversation's messages, newest first. */
+  public static final String READ_MESSAGES = "sb.read.messages";
+  /** Read store: one contact of a tenant. */
+  public static final String READ_CONTACT = "sb.read.contact";
+  /** Read store: a tenant's contacts by platform id or phone. */
+  public static final String READ_CONTACTS = "sb.read.contacts";
   /** Published when the tenant directory changed (config reload, admin API). */
   public static final String EVT_TENANTS_CHANGED = "sb.evt.tenants.changed";
   /** Tenant directory: request the current snapshot. */
