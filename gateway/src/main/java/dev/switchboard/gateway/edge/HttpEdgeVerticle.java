@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.edge;
 
 import dev.switchboard.gateway.admin.AdminAuth;
+import dev.switchboard.gateway.admin.TenantAdminApi;
 import dev.switchboard.gateway.admin.WebhookRegistrationHandler;
 import dev.switchboard.gateway.api.ConversationsApi;
 import dev.switchboard.gateway.api.DeadLettersApi;
@@ -18,6 +19,7 @@ import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.store.Ping;
+import dev.switchboard.gateway.tenants.ApiKeyUsage;
 import dev.switchboard.gateway.tenants.TenantDirectory;
 import dev.switchboard.migrations.MemorySchema;
 import dev.switchboard.plugin.bus.Addresses;
@@ -56,6 +58,8 @@ public final class HttpEdgeVerticle extends VerticleBase {
   private final Metrics metrics;
   private final PrometheusMeterRegistry prometheus;
   private final AdminAuth admin;
+  private final AuthFailures authFailures;
+  private final ApiKeyUsage keyUsage;
   private TenantDirectory directory = TenantDirectory.EMPTY;
   private HttpServer server;
   private ConnectionGuard guard;
@@ -67,12 +71,25 @@ public final class HttpEdgeVerticle extends VerticleBase {
 
   public HttpEdgeVerticle(GatewayConfig config, ChannelRegistry channels, Metrics metrics,
                           PrometheusMeterRegistry prometheus, ClusterView cluster) {
+    this(config, channels, metrics, prometheus, cluster, new AuthFailures(config.authFailures(), metrics),
+        new ApiKeyUsage());
+  }
+
+  /**
+   * @param authFailures failed authentications per address, shared by every edge instance
+   * @param keyUsage     stored API keys' last use, shared by every edge instance and written in batches
+   */
+  public HttpEdgeVerticle(GatewayConfig config, ChannelRegistry channels, Metrics metrics,
+                          PrometheusMeterRegistry prometheus, ClusterView cluster, AuthFailures authFailures,
+                          ApiKeyUsage keyUsage) {
     this.cluster = cluster;
     this.config = config;
     this.channels = channels;
     this.metrics = metrics;
     this.prometheus = prometheus;
-    this.admin = new AdminAuth(config.adminToken());
+    this.authFailures = authFailures;
+    this.keyUsage = keyUsage;
+    this.admin = new AdminAuth(config.adminToken(), authFailures);
   }
 
   @Override
@@ -153,15 +170,28 @@ public final class HttpEdgeVerticle extends VerticleBase {
 
     WebhookRegistrationHandler registration = new WebhookRegistrationHandler(vertx, () -> directory, channels,
         config.publicBaseUrl(), platformClient());
-    router.route("/admin/*").handler(admin::require);
+    router.route("/admin/*").handler(authFailures::gate).handler(admin::require);
     DeadLettersApi deadLetters = new DeadLettersApi(vertx.eventBus());
     router.get("/admin/dead-letters").handler(deadLetters::list);
     router.get("/admin/dead-letters/:id").handler(deadLetters::get);
     router.post("/admin/dead-letters/:id/replay").handler(deadLetters::replay);
 
-    TenantAuth tenantAuth = new TenantAuth(() -> directory);
+    // --- admin API: tenants and their API keys (operations of docs/openapi-admin-tenants.yaml) ---
+    TenantAdminApi tenantAdmin = new TenantAdminApi(vertx.eventBus());
+    Handler<RoutingContext> adminBody = BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT);
+    router.get("/admin/tenants").handler(tenantAdmin::listTenants);
+    router.post("/admin/tenants").handler(adminBody).handler(tenantAdmin::createTenant);
+    router.get("/admin/tenants/:tenant").handler(tenantAdmin::getTenant);
+    router.put("/admin/tenants/:tenant").handler(adminBody).handler(tenantAdmin::replaceTenant);
+    router.delete("/admin/tenants/:tenant").handler(tenantAdmin::deleteTenant);
+    router.post("/admin/tenants/:tenant/api-keys").handler(tenantAdmin::createApiKey);
+    router.get("/admin/tenants/:tenant/api-keys").handler(tenantAdmin::listApiKeys);
+    router.delete("/admin/tenants/:tenant/api-keys/:id").handler(tenantAdmin::revokeApiKey);
+    // --- end of the admin tenant routes ---
+
+    TenantAuth tenantAuth = new TenantAuth(() -> directory, keyUsage, authFailures);
     MessagesApi messages = new MessagesApi(new SendService(channels, vertx.eventBus()), metrics, vertx.eventBus());
-    router.route("/v1/*").handler(tenantAuth::require);
+    router.route("/v1/*").handler(authFailures::gate).handler(tenantAuth::require);
     router.post("/v1/messages").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT)).handler(messages::send);
     router.get("/v1/messages/:id").handler(messages::get);
     ConversationsApi conversations = new ConversationsApi(vertx.eventBus());
