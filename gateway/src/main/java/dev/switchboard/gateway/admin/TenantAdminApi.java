@@ -2,6 +2,9 @@ package dev.switchboard.gateway.admin;
 
 import dev.switchboard.gateway.edge.ApiException;
 import dev.switchboard.gateway.security.ApiKeys;
+import dev.switchboard.gateway.tenants.TenantAdminRecords.Answer;
+import dev.switchboard.gateway.tenants.TenantAdminRecords.Op;
+import dev.switchboard.gateway.tenants.TenantAdminRecords.Request;
 import dev.switchboard.gateway.tenants.TenantAdminVerticle;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -26,37 +29,37 @@ public final class TenantAdminApi {
 
   /** {@code listTenants}: {@code GET /admin/tenants}. */
   public void listTenants(RoutingContext ctx) {
-    ask(ctx, op("list"));
+    ask(ctx, Request.of(Op.LIST_TENANTS, null));
   }
 
   /** {@code createTenant}: {@code POST /admin/tenants}. */
   public void createTenant(RoutingContext ctx) {
-    ask(ctx, op("create").put("body", body(ctx)));
+    ask(ctx, new Request(Op.CREATE_TENANT, null, body(ctx), null));
   }
 
   /** {@code getTenant}: {@code GET /admin/tenants/{tenant}}. */
   public void getTenant(RoutingContext ctx) {
-    ask(ctx, op("get").put("tenant", ctx.pathParam("tenant")));
+    ask(ctx, Request.of(Op.GET_TENANT, ctx.pathParam("tenant")));
   }
 
   /** {@code replaceTenant}: {@code PUT /admin/tenants/{tenant}}. */
   public void replaceTenant(RoutingContext ctx) {
-    ask(ctx, op("replace").put("tenant", ctx.pathParam("tenant")).put("body", body(ctx)));
+    ask(ctx, new Request(Op.REPLACE_TENANT, ctx.pathParam("tenant"), body(ctx), null));
   }
 
   /** {@code deleteTenant}: {@code DELETE /admin/tenants/{tenant}}. */
   public void deleteTenant(RoutingContext ctx) {
-    ask(ctx, op("delete").put("tenant", ctx.pathParam("tenant")));
+    ask(ctx, Request.of(Op.DELETE_TENANT, ctx.pathParam("tenant")));
   }
 
   /** {@code createApiKey}: {@code POST /admin/tenants/{tenant}/api-keys}. */
   public void createApiKey(RoutingContext ctx) {
-    ask(ctx, op("createKey").put("tenant", ctx.pathParam("tenant")));
+    ask(ctx, Request.of(Op.CREATE_API_KEY, ctx.pathParam("tenant")));
   }
 
   /** {@code listApiKeys}: {@code GET /admin/tenants/{tenant}/api-keys}. */
   public void listApiKeys(RoutingContext ctx) {
-    ask(ctx, op("listKeys").put("tenant", ctx.pathParam("tenant")));
+    ask(ctx, Request.of(Op.LIST_API_KEYS, ctx.pathParam("tenant")));
   }
 
   /** {@code revokeApiKey}: {@code DELETE /admin/tenants/{tenant}/api-keys/{id}}. */
@@ -65,11 +68,7 @@ public final class TenantAdminApi {
     if (key == null) {
       throw ApiException.notFound("no such API key");
     }
-    ask(ctx, op("revokeKey").put("tenant", ctx.pathParam("tenant")).put("key", key));
-  }
-
-  private static JsonObject op(String name) {
-    return new JsonObject().put("op", name);
+    ask(ctx, new Request(Op.REVOKE_API_KEY, ctx.pathParam("tenant"), null, key));
   }
 
   /** The request body as a JSON object; anything else is {@code 400 invalid_request}. */
@@ -94,17 +93,17 @@ public final class TenantAdminApi {
     return new ApiException(400, "invalid_request", message);
   }
 
-  private void ask(RoutingContext ctx, JsonObject request) {
-    bus.<JsonObject>request(TenantAdminVerticle.ADDRESS, request, STORE).onSuccess(m -> {
-      JsonObject answer = m.body();
-      int status = answer.getInteger("status");
+  private void ask(RoutingContext ctx, Request request) {
+    bus.<Answer>request(TenantAdminVerticle.ADDRESS, request, STORE).onSuccess(m -> {
+      Answer answer = m.body();
+      int status = answer.status();
       if (status >= 400) {
-        ctx.fail(new ApiException(status, answer.getString("code"), answer.getString("message")));
+        ctx.fail(new ApiException(status, answer.code(), answer.message()));
       } else if (status == 204) {
         ctx.response().setStatusCode(204).end();
       } else {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .end(answer.getJsonObject("body").encode());
+            .end(answer.body().encode());
       }
     }).onFailure(err -> ctx.fail(err instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT
         ? ApiException.unavailable("storage did not answer in time, retry later")

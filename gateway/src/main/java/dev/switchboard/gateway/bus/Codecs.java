@@ -9,6 +9,7 @@ import dev.switchboard.gateway.store.AppendResult;
 import dev.switchboard.gateway.store.AuditRecord;
 import dev.switchboard.gateway.store.OutboxRecords;
 import dev.switchboard.gateway.store.Ping;
+import dev.switchboard.gateway.tenants.TenantAdminRecords;
 import dev.switchboard.gateway.tenants.TenantDirectory;
 import dev.switchboard.migrations.MemorySchema;
 import io.vertx.core.eventbus.EventBus;
@@ -27,7 +28,8 @@ public final class Codecs {
       AiRecords.ContextQuery.class, AiRecords.Context.class, AiRecords.UsageRecord.class, AiRecords.UsageQuery.class,
       AiRecords.ContactQuery.class, AiRecords.Found.class, AiRecords.MemoryStatusQuery.class, MemorySchema.class,
       AiRecords.MemorySearch.class, AiRecords.MemoryList.class, AiRecords.MemoryWrite.class,
-      AiRecords.MemoryWritten.class, AiRecords.MemoryDelete.class, AiRecords.Memories.class);
+      AiRecords.MemoryWritten.class, AiRecords.MemoryDelete.class, AiRecords.Memories.class,
+      TenantAdminRecords.Request.class, TenantAdminRecords.Answer.class);
 
   private Codecs() {
   }

@@ -8,6 +8,8 @@ import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.plugins.MessagePluginRegistry;
 import dev.switchboard.gateway.security.ApiKeys;
 import dev.switchboard.gateway.security.SecretBox;
+import dev.switchboard.gateway.tenants.TenantAdminRecords.Answer;
+import dev.switchboard.gateway.tenants.TenantAdminRecords.Request;
 import dev.switchboard.plugin.bus.FailureCodes;
 import dev.switchboard.plugin.channel.AccountConfig;
 import dev.switchboard.plugin.model.TenantId;
@@ -37,8 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writes and reads of the admin API's tenants and API keys, asked over the local bus at
- * {@link #ADDRESS} ({@code {"op", "tenant", "body", "key"}}; the answer is
- * {@code {"status", "body"}} or {@code {"status", "code", "message"}}). After each change it asks
+ * {@link #ADDRESS} ({@link TenantAdminRecords.Request} → {@link TenantAdminRecords.Answer}). After each change it asks
  * the {@link TenantRegistryVerticle} to reload the directory — the same publish as a config hot
  * reload, announced to the other nodes in a cluster — and answers only once that is done, so the
  * change is in force on every verticle when the client hears of it.
@@ -92,7 +93,7 @@ public final class TenantAdminVerticle extends VerticleBase {
         .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(5_000))
         .connectingTo(database.connectOptions()).using(vertx).build();
     repository = new TenantRepository(pool, secrets, channels, plugins);
-    return vertx.eventBus().<JsonObject>localConsumer(ADDRESS, this::onRequest).completion();
+    return vertx.eventBus().<Request>localConsumer(ADDRESS, this::onRequest).completion();
   }
 
   @Override
@@ -116,48 +117,34 @@ public final class TenantAdminVerticle extends VerticleBase {
     return new Refusal(404, "not_found", "no such tenant");
   }
 
-  private void onRequest(Message<JsonObject> msg) {
-    JsonObject req = msg.body();
-    String tenant = req.getString("tenant");
-    Future<JsonObject> answer;
+  private void onRequest(Message<Request> msg) {
+    Request req = msg.body();
+    String tenant = req.tenant();
+    Future<Answer> answer;
     try {
-      answer = switch (req.getString("op", "")) {
-        case "list" -> load(null).map(all -> ok(200, new JsonObject().put("tenants", all)));
-        case "get" -> load(tenant).map(found -> {
-          if (found.isEmpty()) {
-            throw notFound();
-          }
-          return ok(200, found.getJsonObject(0));
-        });
-        case "create" -> create(req.getJsonObject("body"));
-        case "replace" -> replace(tenant, req.getJsonObject("body"));
-        case "delete" -> delete(tenant);
-        case "createKey" -> createKey(tenant);
-        case "listKeys" -> listKeys(tenant);
-        case "revokeKey" -> revokeKey(tenant, req.getLong("key"));
-        default -> Future.failedFuture(new IllegalArgumentException("unknown op"));
+      answer = switch (req.op()) {
+        case LIST_TENANTS -> load(null).map(all -> Answer.ok(200, new JsonObject().put("tenants", all)));
+        case GET_TENANT -> one(tenant, 200);
+        case CREATE_TENANT -> create(req.body());
+        case REPLACE_TENANT -> replace(tenant, req.body());
+        case DELETE_TENANT -> delete(tenant);
+        case CREATE_API_KEY -> createKey(tenant);
+        case LIST_API_KEYS -> listKeys(tenant);
+        case REVOKE_API_KEY -> revokeKey(tenant, req.keyId());
       };
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
     }
     answer.onSuccess(msg::reply).onFailure(err -> {
       if (err instanceof Refusal r) {
-        msg.reply(refusal(r.status, r.code, r.getMessage()));
+        msg.reply(Answer.refused(r.status, r.code, r.getMessage()));
       } else if (err instanceof ConfigError c) {
-        msg.reply(refusal(400, "invalid_request", c.key() + ": " + c.problem()));
+        msg.reply(Answer.refused(400, "invalid_request", c.key() + ": " + c.problem()));
       } else {
-        LOG.error("admin tenant operation {} failed: {}", req.getString("op"), err.getMessage());
+        LOG.error("admin tenant operation {} failed: {}", req.op(), err.getMessage());
         msg.fail(FailureCodes.STORAGE_UNAVAILABLE, "storage unavailable");
       }
     });
-  }
-
-  private static JsonObject ok(int status, JsonObject body) {
-    return new JsonObject().put("status", status).put("body", body);
-  }
-
-  private static JsonObject refusal(int status, String code, String message) {
-    return new JsonObject().put("status", status).put("code", code).put("message", message);
   }
 
   // --- tenants ---
@@ -223,7 +210,7 @@ public final class TenantAdminVerticle extends VerticleBase {
     return t == null ? null : t.toInstant().toString();
   }
 
-  private Future<JsonObject> create(JsonObject body) {
+  private Future<Answer> create(JsonObject body) {
     if (body == null) {
       throw new ConfigError("body", "must be a JSON object: one tenant in the config file's shape");
     }
@@ -242,7 +229,7 @@ public final class TenantAdminVerticle extends VerticleBase {
         .compose(v -> one(t.id(), 201));
   }
 
-  private Future<JsonObject> replace(String tenant, JsonObject body) {
+  private Future<Answer> replace(String tenant, JsonObject body) {
     if (!TenantId.isValid(tenant)) {
       throw notFound();
     }
@@ -267,7 +254,7 @@ public final class TenantAdminVerticle extends VerticleBase {
         .compose(v -> one(tenant, 200));
   }
 
-  private Future<JsonObject> delete(String tenant) {
+  private Future<Answer> delete(String tenant) {
     if (!TenantId.isValid(tenant)) {
       throw notFound();
     }
@@ -280,7 +267,7 @@ public final class TenantAdminVerticle extends VerticleBase {
         .compose(v -> reloaded())
         .map(v -> {
           LOG.atInfo().addKeyValue("tenant", tenant).log("tenant deleted over the admin API");
-          return new JsonObject().put("status", 204);
+          return Answer.ok(204, null);
         });
   }
 
@@ -303,12 +290,12 @@ public final class TenantAdminVerticle extends VerticleBase {
     return all.stream().distinct().toArray(String[]::new);
   }
 
-  private Future<JsonObject> one(String tenant, int status) {
+  private Future<Answer> one(String tenant, int status) {
     return load(tenant).map(found -> {
       if (found.isEmpty()) {
         throw notFound(); // deleted concurrently
       }
-      return ok(status, found.getJsonObject(0));
+      return Answer.ok(status, found.getJsonObject(0));
     });
   }
 
@@ -323,7 +310,7 @@ public final class TenantAdminVerticle extends VerticleBase {
 
   // --- API keys ---
 
-  private Future<JsonObject> createKey(String tenant) {
+  private Future<Answer> createKey(String tenant) {
     if (!TenantId.isValid(tenant)) {
       throw notFound();
     }
@@ -335,11 +322,11 @@ public final class TenantAdminVerticle extends VerticleBase {
       Row row = rows.iterator().next();
       JsonObject body = new JsonObject().put("id", ApiKeys.formatId(row.getLong("id"))).put("key", key)
           .put("createdAt", instant(row.getOffsetDateTime("created_at")));
-      return reloaded().map(v -> ok(201, body));
+      return reloaded().map(v -> Answer.ok(201, body));
     });
   }
 
-  private Future<JsonObject> listKeys(String tenant) {
+  private Future<Answer> listKeys(String tenant) {
     if (!TenantId.isValid(tenant)) {
       throw notFound();
     }
@@ -355,12 +342,12 @@ public final class TenantAdminVerticle extends VerticleBase {
               .put("lastUsedAt", instant(r.getOffsetDateTime("last_used_at")))
               .put("revokedAt", instant(r.getOffsetDateTime("revoked_at"))));
         }
-        return ok(200, new JsonObject().put("apiKeys", keys));
+        return Answer.ok(200, new JsonObject().put("apiKeys", keys));
       });
     });
   }
 
-  private Future<JsonObject> revokeKey(String tenant, Long key) {
+  private Future<Answer> revokeKey(String tenant, Long key) {
     if (!TenantId.isValid(tenant) || key == null) {
       throw new Refusal(404, "not_found", "no such API key");
     }
@@ -368,7 +355,7 @@ public final class TenantAdminVerticle extends VerticleBase {
       if (rows.size() == 0) {
         throw new Refusal(404, "not_found", "no such API key");
       }
-      return reloaded().map(v -> new JsonObject().put("status", 204));
+      return reloaded().map(v -> Answer.ok(204, null));
     });
   }
 }
