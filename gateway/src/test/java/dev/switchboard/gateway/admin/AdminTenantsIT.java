@@ -232,6 +232,8 @@ class AdminTenantsIT {
 
   @Test
   void validationErrorsNameTheFieldAsAtStartUp() {
+    Map<String, String> counted = Map.of("route", "/admin/tenants", "status", "400");
+    double errorsBefore = gw.metric("switchboard_http_errors_total", counted);
     JsonObject missing = tenant("adm-bad", "x-app-secret-0123456789");
     missing.getJsonObject("channels").getJsonObject("whatsapp").remove("appSecret");
     assertError(admin("POST", "/admin/tenants", missing), 400, "invalid_request", "channels.whatsapp.appSecret");
@@ -252,6 +254,8 @@ class AdminTenantsIT {
     assertError(call("POST", "/admin/tenants", "{not json", "Bearer " + ADMIN), 400, "invalid_request", "body");
     assertError(call("POST", "/admin/tenants", "[1]", "Bearer " + ADMIN), 400, "invalid_request", "body");
     assertThat(TestDatabase.number("SELECT count(*) FROM tenants WHERE id = 'adm-bad'")).isZero();
+    assertThat(gw.metric("switchboard_http_errors_total", counted) - errorsBefore).as("each bad call is counted")
+        .isEqualTo(7);
 
     assertThat(admin("POST", "/admin/tenants", tenant("adm-dup", "dup-app-secret-0123456789")).statusCode()).isEqualTo(201);
     JsonObject bad = json(admin("GET", "/admin/tenants/adm-dup", null));
