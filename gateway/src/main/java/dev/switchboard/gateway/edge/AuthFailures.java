@@ -49,8 +49,16 @@ public final class AuthFailures {
     this.clock = clock;
   }
 
-  /** Route handler, before the auth check: an address over the limit is answered 429. */
+  /**
+   * Route handler, before the auth check: on an authenticated route ({@code /v1}, {@code /admin}) an
+   * address over the limit is answered 429; other routes pass (so it may be a root handler).
+   */
   public void gate(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (path == null || !(path.startsWith("/v1/") || path.startsWith("/admin/"))) {
+      ctx.next();
+      return;
+    }
     long wait = retryAfterSeconds(address(ctx));
     if (wait > 0) {
       metrics.authBlocked(HttpEdgeVerticle.routeLabel(ctx));
