@@ -28,6 +28,10 @@ import dev.switchboard.gateway.store.InboxStoreVerticle;
 import dev.switchboard.gateway.store.StoreSettings;
 import dev.switchboard.gateway.tenants.TenantAccounts;
 import dev.switchboard.gateway.tenants.TenantRegistryVerticle;
+import dev.switchboard.gateway.tenants.TenantAdminVerticle;
+import dev.switchboard.gateway.tenants.ApiKeyUsage;
+import dev.switchboard.gateway.tenants.ApiKeyUsageVerticle;
+import dev.switchboard.gateway.edge.AuthFailures;
 import dev.switchboard.migrations.MemorySchema;
 import dev.switchboard.migrations.Migrator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -144,6 +148,8 @@ public final class Gateway implements AutoCloseable {
       int instances = Integer.getInteger("switchboard.edge.instances",
           Math.max(1, Runtime.getRuntime().availableProcessors()));
       List<HttpEdgeVerticle> edges = new CopyOnWriteArrayList<>();
+      AuthFailures authFailures = new AuthFailures(config.authFailures(), metrics); // one for all edge instances
+      ApiKeyUsage keyUsage = new ApiKeyUsage();
       DatabaseUrl db = database;
       String node = NodeName.of();
       // deployment ids in order: close() undeploys them in reverse (the edge drains before the store)
@@ -163,6 +169,11 @@ public final class Gateway implements AutoCloseable {
           .compose(id -> vertx.deployVerticle(new ReadStoreVerticle(db, metrics)).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new TenantRegistryVerticle(config, configFile, env, db, secrets, channels,
               plugins, metrics, cluster.clustered())).onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new TenantAdminVerticle(db, secrets, channels, plugins))
+              .onSuccess(deployments::add))
+          // stopped after the edge: its last flush writes the uses the edge recorded until it stopped
+          .compose(id -> vertx.deployVerticle(new ApiKeyUsageVerticle(db, keyUsage, ApiKeyUsageVerticle.defaultInterval()))
+              .onSuccess(deployments::add))
           .compose(id -> deploySenders(vertx, channels, config, metrics, node, cluster, deployments))
           .compose(id -> vertx.deployVerticle(new DispatcherVerticle(db, config.dispatch(), metrics, node,
               new SendService(channels, vertx.eventBus()))).onSuccess(deployments::add))
@@ -170,7 +181,8 @@ public final class Gateway implements AutoCloseable {
               new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval(),
                   config.dispatch().runRetentionDays())).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(() -> {
-            HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus, cluster);
+            HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus, cluster, authFailures,
+                keyUsage);
             edges.add(edge);
             return edge;
           }, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add));

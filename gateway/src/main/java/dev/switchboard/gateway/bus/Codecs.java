@@ -10,6 +10,7 @@ import dev.switchboard.gateway.store.AuditRecord;
 import dev.switchboard.gateway.store.OutboxRecords;
 import dev.switchboard.gateway.store.Ping;
 import dev.switchboard.gateway.store.ReadRecords;
+import dev.switchboard.gateway.tenants.TenantAdminRecords;
 import dev.switchboard.gateway.tenants.TenantDirectory;
 import dev.switchboard.migrations.MemorySchema;
 import io.vertx.core.eventbus.EventBus;
@@ -30,7 +31,8 @@ public final class Codecs {
       AiRecords.MemorySearch.class, AiRecords.MemoryList.class, AiRecords.MemoryWrite.class,
       AiRecords.MemoryWritten.class, AiRecords.MemoryDelete.class, AiRecords.Memories.class,
       ReadRecords.ConversationList.class, ReadRecords.ConversationGet.class, ReadRecords.MessageList.class,
-      ReadRecords.ContactGet.class, ReadRecords.ContactLookup.class, ReadRecords.Page.class);
+      ReadRecords.ContactGet.class, ReadRecords.ContactLookup.class, ReadRecords.Page.class,
+      TenantAdminRecords.Request.class, TenantAdminRecords.Answer.class);
 
   private Codecs() {
   }

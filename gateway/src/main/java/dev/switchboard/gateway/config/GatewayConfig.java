@@ -29,12 +29,13 @@ import java.util.Set;
  * @param shutdownTimeout how long a graceful stop may take at most ({@code shutdown.timeout})
  * @param cluster       cluster mode ({@code cluster.*}; off by default)
  * @param memory        where contact memories live ({@code memory.*})
+ * @param authFailures  failed authentications per remote address before 429 ({@code http.authFailure*})
  */
 public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
                             long bodyLimit, String dataDir, List<TenantConfig> tenants,
                             OutboundSettings outbound, DispatchSettings dispatch,
                             HttpLimits httpLimits, Duration shutdownTimeout, ClusterSettings cluster,
-                            MemorySettings memory) {
+                            MemorySettings memory, AuthFailureLimit authFailures) {
 
   public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -66,6 +67,10 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
         http.duration("idleTimeout", HttpLimits.DEFAULT_IDLE_TIMEOUT, SECOND, HOUR),
         http.duration("requestTimeout", HttpLimits.DEFAULT_REQUEST_TIMEOUT, SECOND, HOUR),
         http.integer("maxConnections", HttpLimits.defaultMaxConnections(), 1, 1_000_000));
+    AuthFailureLimit authFailures = new AuthFailureLimit(
+        http.integer("authFailureLimit", AuthFailureLimit.DEFAULT_LIMIT, 1, 1_000_000),
+        http.duration("authFailureWindow", AuthFailureLimit.DEFAULT_WINDOW, SECOND, HOUR),
+        AuthFailureLimit.DEFAULT_TRACKED);
     Duration shutdownTimeout = r.object("shutdown").duration("timeout", DEFAULT_SHUTDOWN_TIMEOUT, SECOND, HOUR);
     String dbUrl = r.object("database").string("url", null);
     if (env.get("DATABASE_URL") != null && !env.get("DATABASE_URL").isBlank()) {
@@ -95,7 +100,17 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     }
     return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants,
         outbound(r.object("outbound")), dispatch(r.object("dispatch")), httpLimits, shutdownTimeout,
-        ClusterSettings.from(r.object("cluster"), env, dbUrl), memory(r.object("memory")));
+        ClusterSettings.from(r.object("cluster"), env, dbUrl), memory(r.object("memory")), authFailures);
+  }
+
+  /**
+   * One tenant in the config file's shape, given over the admin API: validated as at start-up, the
+   * errors naming the key from the entry's root ({@code channels.whatsapp.appSecret}).
+   *
+   * @throws ConfigError naming the bad key
+   */
+  public static TenantConfig tenant(JsonObject entry) {
+    return tenant(new Reader(entry == null ? new JsonObject() : entry, ""));
   }
 
   private static MemorySettings memory(Reader o) {
@@ -166,6 +181,9 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       throw new ConfigError(t.key("id"), "must match [a-z0-9-]{2,40}, got '" + id + "'");
     }
     String name = t.string("name", id);
+    if (name.isBlank() || name.length() > 200) {
+      throw new ConfigError(t.key("name"), "must be a text of 1 to 200 characters");
+    }
     List<String> apiKeys = new ArrayList<>();
     JsonArray keys = t.array("apiKeys");
     for (int i = 0; i < keys.size(); i++) {

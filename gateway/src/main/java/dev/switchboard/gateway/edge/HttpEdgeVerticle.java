@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.edge;
 
 import dev.switchboard.gateway.admin.AdminAuth;
+import dev.switchboard.gateway.admin.TenantAdminApi;
 import dev.switchboard.gateway.admin.WebhookRegistrationHandler;
 import dev.switchboard.gateway.api.ContactReadsApi;
 import dev.switchboard.gateway.api.ConversationReadsApi;
@@ -20,6 +21,7 @@ import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.store.Ping;
+import dev.switchboard.gateway.tenants.ApiKeyUsage;
 import dev.switchboard.gateway.tenants.TenantDirectory;
 import dev.switchboard.migrations.MemorySchema;
 import dev.switchboard.plugin.bus.Addresses;
@@ -61,6 +63,8 @@ public final class HttpEdgeVerticle extends VerticleBase {
   private final Metrics metrics;
   private final PrometheusMeterRegistry prometheus;
   private final AdminAuth admin;
+  private final AuthFailures authFailures;
+  private final ApiKeyUsage keyUsage;
   private TenantDirectory directory = TenantDirectory.EMPTY;
   private HttpServer server;
   private ConnectionGuard guard;
@@ -73,12 +77,25 @@ public final class HttpEdgeVerticle extends VerticleBase {
 
   public HttpEdgeVerticle(GatewayConfig config, ChannelRegistry channels, Metrics metrics,
                           PrometheusMeterRegistry prometheus, ClusterView cluster) {
+    this(config, channels, metrics, prometheus, cluster, new AuthFailures(config.authFailures(), metrics),
+        new ApiKeyUsage());
+  }
+
+  /**
+   * @param authFailures failed authentications per address, shared by every edge instance
+   * @param keyUsage     stored API keys' last use, shared by every edge instance and written in batches
+   */
+  public HttpEdgeVerticle(GatewayConfig config, ChannelRegistry channels, Metrics metrics,
+                          PrometheusMeterRegistry prometheus, ClusterView cluster, AuthFailures authFailures,
+                          ApiKeyUsage keyUsage) {
     this.cluster = cluster;
     this.config = config;
     this.channels = channels;
     this.metrics = metrics;
     this.prometheus = prometheus;
-    this.admin = new AdminAuth(config.adminToken());
+    this.authFailures = authFailures;
+    this.keyUsage = keyUsage;
+    this.admin = new AdminAuth(config.adminToken(), authFailures);
   }
 
   @Override
@@ -160,11 +177,12 @@ public final class HttpEdgeVerticle extends VerticleBase {
    */
   private Router router(ApiContract contract) {
     guard = new ConnectionGuard(vertx, config.httpLimits(), context.getInstanceCount(), metrics);
-    TenantAuth tenantAuth = new TenantAuth(() -> directory);
+    TenantAuth tenantAuth = new TenantAuth(() -> directory, keyUsage, authFailures);
     BodyHandler apiBody = BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT);
     // the body is read once, within the limit, by the root handler below; validation reads it from there
     RouterBuilder builder = RouterBuilder.create(vertx, contract.contract(), RequestExtractor.withBodyHandler());
     builder.rootHandler(guard::onRequest);
+    builder.rootHandler(authFailures::gate); // 429 for an address with too many failed authentications
     builder.rootHandler(ctx -> authenticate(ctx, tenantAuth));
     // webhooks read their own body, within their own limit, once the tenant is known (below)
     builder.rootHandler(ctx -> {
@@ -212,6 +230,15 @@ public final class HttpEdgeVerticle extends VerticleBase {
         config.publicBaseUrl(), platformClient());
     bind.operation("registerWebhook", registration::register);
     bind.operation("getWebhook", registration::info);
+    TenantAdminApi tenantAdmin = new TenantAdminApi(vertx.eventBus());
+    bind.operation("listTenants", tenantAdmin::listTenants);
+    bind.operation("createTenant", tenantAdmin::createTenant);
+    bind.operation("getTenant", tenantAdmin::getTenant);
+    bind.operation("replaceTenant", tenantAdmin::replaceTenant);
+    bind.operation("deleteTenant", tenantAdmin::deleteTenant);
+    bind.operation("createApiKey", tenantAdmin::createApiKey);
+    bind.operation("listApiKeys", tenantAdmin::listApiKeys);
+    bind.operation("revokeApiKey", tenantAdmin::revokeApiKey);
 
     // Webhooks: the contract route resolves the tenant and channel (no validation: authenticity is
     // checked on the raw bytes by the channel plugin, and a platform's payload is the platform's

@@ -209,10 +209,26 @@ public final class Metrics {
         .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
-  /** A config file change: {@code applied}, {@code refused} (invalid: the old config stays), {@code failed}. */
+  /**
+   * A config file change: {@code applied}, {@code refused} (invalid: the old config stays),
+   * {@code failed}; {@code cluster} (another node changed the tenants) and {@code admin} (the admin
+   * API did) are directory reloads for other reasons.
+   */
   public void configReload(String outcome) {
     counter("switchboard.config.reloads", "Config file changes by outcome (applied, refused, failed)", "outcome", outcome)
         .increment();
+  }
+
+  /** A failed authentication on {@code route} (a route template): {@code kind} tenant_key or admin_token. */
+  public void authFailure(String route, String kind) {
+    counter("switchboard.auth.failures", "Failed authentications by route and kind (tenant_key, admin_token)",
+        "route", route, "kind", kind).increment();
+  }
+
+  /** A request answered 429 too_many_auth_failures on {@code route}: its address failed too often. */
+  public void authBlocked(String route) {
+    counter("switchboard.auth.blocked", "Requests refused 429 because their address failed to authenticate too often",
+        "route", route).increment();
   }
 
   /** API sends that corrected a message stored as typed by a person (a false takeover signal). */

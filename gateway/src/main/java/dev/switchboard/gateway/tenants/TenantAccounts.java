@@ -20,6 +20,21 @@ public final class TenantAccounts {
     }
   }
 
+  /**
+   * One tenant given over the admin API: its channel accounts (returned) and its plugin chain are
+   * validated as at start-up, the errors naming the key from the entry's root
+   * ({@code channels.whatsapp.appSecret}, {@code plugins[0].url}).
+   */
+  public static Map<String, AccountConfig> validateOne(TenantConfig t, ChannelRegistry channels,
+                                                       MessagePluginRegistry plugins) {
+    Map<String, AccountConfig> accounts = new LinkedHashMap<>();
+    for (var entry : t.channels().entrySet()) {
+      accounts.put(entry.getKey(), channels.validate("channels." + entry.getKey(), entry.getKey(), entry.getValue()));
+    }
+    plugins.chain("plugins", t.pluginsJson());
+    return accounts;
+  }
+
   /** tenant id → channel id → validated account; throws a ConfigError naming the bad key. */
   public static Map<String, Map<String, AccountConfig>> validate(List<TenantConfig> tenants,
                                                                  ChannelRegistry channels) {

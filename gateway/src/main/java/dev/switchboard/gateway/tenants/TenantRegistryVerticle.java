@@ -32,6 +32,11 @@ public final class TenantRegistryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TenantRegistryVerticle.class);
   /** Cluster-wide: {@code {"node": …}}, published by the node that changed the tenants in PostgreSQL. */
   public static final String CLUSTER_TENANTS_CHANGED = "sb.cluster.tenants.changed";
+  /**
+   * Local: reload the directory from PostgreSQL, publish it and tell the other nodes; answered once
+   * published (the admin API changed the tenants).
+   */
+  public static final String RELOAD = "sb.tenants.reload";
 
   private final GatewayConfig initial;
   private final Path configFile;
@@ -47,6 +52,7 @@ public final class TenantRegistryVerticle extends VerticleBase {
   private TenantRepository repository;
   private TenantDirectory directory = TenantDirectory.EMPTY;
   private ConfigRetriever watcher;
+  private Future<Void> lastReload = Future.succeededFuture();
 
   public TenantRegistryVerticle(GatewayConfig initial, Path configFile, Map<String, String> env,
                                 DatabaseUrl database, SecretBox secrets, ChannelRegistry channels,
@@ -72,6 +78,14 @@ public final class TenantRegistryVerticle extends VerticleBase {
         .compose(v -> reload())
         .compose(v -> vertx.eventBus().<Object>localConsumer(Addresses.TENANTS_SNAPSHOT,
             msg -> msg.reply(directory)).completion())
+        .compose(v -> vertx.eventBus().<Object>localConsumer(RELOAD, msg -> reload()
+            .onSuccess(r -> {
+              announce();
+              metrics.configReload("admin");
+              msg.reply(directory.version());
+            })
+            .onFailure(err -> msg.fail(dev.switchboard.plugin.bus.FailureCodes.STORAGE_UNAVAILABLE, "reload failed")))
+            .completion())
         .compose(v -> clustered ? vertx.eventBus().<JsonObject>consumer(CLUSTER_TENANTS_CHANGED,
             msg -> onNotice(msg.body())).completion() : Future.succeededFuture())
         .onSuccess(v -> {
@@ -92,8 +106,17 @@ public final class TenantRegistryVerticle extends VerticleBase {
     return repository.upsertAll(config.tenants(), TenantAccounts.validate(config.tenants(), channels));
   }
 
-  /** Re-reads every tenant from the database and publishes the new snapshot. */
+  /**
+   * Re-reads every tenant from the database and publishes the new snapshot. Reloads run one after
+   * the other, so a snapshot read before a change is never published after one read after it.
+   */
   public Future<Void> reload() {
+    Future<Void> next = lastReload.transform(ignored -> loadAndPublish());
+    lastReload = next;
+    return next;
+  }
+
+  private Future<Void> loadAndPublish() {
     return repository.loadAll(directory.version() + 1).map(next -> {
       directory = next;
       vertx.eventBus().publish(Addresses.EVT_TENANTS_CHANGED, next);

@@ -32,8 +32,8 @@ public final class TenantRepository {
       INSERT INTO tenants (id, name, api_key_hashes, inbound_per_second, inbound_burst,
                            outbound_per_second, outbound_burst, per_contact_daily,
                            takeover_auto_resume, plugin_chain, timezone, daily_quota_notice, source)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9), $10, $11, $12, 'config')
-      ON CONFLICT (id) DO UPDATE SET
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9), $10, $11, $12, $13)
+      ON CONFLICT (id) DO UPDATE SET source = EXCLUDED.source,
         name = EXCLUDED.name, api_key_hashes = EXCLUDED.api_key_hashes,
         inbound_per_second = EXCLUDED.inbound_per_second, inbound_burst = EXCLUDED.inbound_burst,
         outbound_per_second = EXCLUDED.outbound_per_second, outbound_burst = EXCLUDED.outbound_burst,
@@ -48,6 +48,12 @@ public final class TenantRepository {
       ON CONFLICT (tenant_id, channel) DO UPDATE SET
         account_ref = EXCLUDED.account_ref, settings = EXCLUDED.settings, secrets = EXCLUDED.secrets,
         updated_at = now()""";
+
+  /** Tenants the config file no longer defines stay, managed over the admin API from now on. */
+  private static final String RELEASE_FROM_CONFIG =
+      "UPDATE tenants SET source = 'admin', updated_at = now() WHERE source = 'config' AND NOT (id = ANY($1::text[]))";
+
+  private static final String LOAD_KEYS = "SELECT tenant_id, id, hash FROM api_keys WHERE revoked_at IS NULL";
 
   private static final String DELETE_OTHER_ACCOUNTS =
       "DELETE FROM channel_accounts WHERE tenant_id = $1 AND NOT (channel = ANY($2::text[]))";
@@ -73,24 +79,42 @@ public final class TenantRepository {
     this.plugins = plugins;
   }
 
-  /** Seeds/updates the tenants of the config file, each with its channel accounts, in one transaction. */
+  /**
+   * Seeds/updates the tenants of the config file, each with its channel accounts, in one
+   * transaction. They are marked {@code config}; a tenant marked so that the file no longer defines
+   * is kept and from now on managed over the admin API ({@code admin}).
+   */
   public Future<Void> upsertAll(List<TenantConfig> tenants, Map<String, Map<String, AccountConfig>> accounts) {
     return pool.withTransaction(tx -> {
       Future<Void> chain = Future.succeededFuture();
       for (TenantConfig t : tenants) {
-        chain = chain.compose(v -> upsert(tx, t, accounts.getOrDefault(t.id(), Map.of())));
+        chain = chain.compose(v -> upsert(tx, t, accounts.getOrDefault(t.id(), Map.of()), "config", hashes(t)));
       }
-      return chain;
+      String[] ids = tenants.stream().map(TenantConfig::id).toArray(String[]::new);
+      return chain.compose(v -> tx.preparedQuery(RELEASE_FROM_CONFIG).execute(Tuple.of((Object) ids)).mapEmpty());
     });
   }
 
-  private Future<Void> upsert(SqlConnection tx, TenantConfig t, Map<String, AccountConfig> accounts) {
-    String[] keyHashes = t.apiKeys().stream().map(ApiKeys::hash).toArray(String[]::new);
+  /**
+   * Writes one tenant of the admin API (marked {@code admin}) with its channel accounts, in
+   * {@code tx}; {@code keyHashes} are the hashes of its {@code apiKeys}.
+   */
+  public Future<Void> upsertAdmin(SqlConnection tx, TenantConfig t, Map<String, AccountConfig> accounts,
+                                  String[] keyHashes) {
+    return upsert(tx, t, accounts, "admin", keyHashes);
+  }
+
+  private static String[] hashes(TenantConfig t) {
+    return t.apiKeys().stream().map(ApiKeys::hash).toArray(String[]::new);
+  }
+
+  private Future<Void> upsert(SqlConnection tx, TenantConfig t, Map<String, AccountConfig> accounts, String source,
+                              String[] keyHashes) {
     byte[] chain = secrets.seal(t.pluginsJson(), "tenant:" + t.id() + ":plugins");
     Tuple tenant = Tuple.from(new Object[] {t.id(), t.name(), keyHashes, t.inbound().perSecond(), t.inbound().burst(),
         t.outbound().perSecond(), t.outbound().burst(), t.perContactDaily(),
         (double) t.autoResumeAfter().getSeconds(), io.vertx.core.buffer.Buffer.buffer(chain), t.timezone().getId(),
-        t.dailyQuotaNotice()});
+        t.dailyQuotaNotice(), source});
     Future<Void> f = tx.preparedQuery(UPSERT_TENANT).execute(tenant).mapEmpty();
     for (var entry : accounts.entrySet()) {
       String channel = entry.getKey();
@@ -113,8 +137,12 @@ public final class TenantRepository {
 
   /** Reads every tenant with its decryptable accounts into a snapshot. */
   public Future<TenantDirectory> loadAll(long version) {
-    return pool.query(LOAD_TENANTS).execute().compose(tenantRows ->
+    return pool.query(LOAD_KEYS).execute().compose(keyRows -> pool.query(LOAD_TENANTS).execute().compose(tenantRows ->
         pool.query(LOAD_ACCOUNTS).execute().map(accountRows -> {
+          Map<String, Map<String, Long>> keys = new HashMap<>();
+          for (Row row : keyRows) {
+            keys.computeIfAbsent(row.getString(0), k -> new HashMap<>()).put(row.getString(2), row.getLong(1));
+          }
           Map<String, Map<String, ChannelAccount>> accounts = new HashMap<>();
           for (Row row : accountRows) {
             String tenant = row.getString(0);
@@ -134,10 +162,11 @@ public final class TenantRepository {
                 Duration.ofSeconds(row.getLong("resume_secs")),
                 accounts.getOrDefault(id, Map.of()),
                 hashes == null ? Set.of() : Set.of(hashes), chain(id, row),
-                row.getInteger("per_contact_daily"), row.getString("daily_quota_notice")));
+                row.getInteger("per_contact_daily"), row.getString("daily_quota_notice"),
+                keys.getOrDefault(id, Map.of())));
           }
           return new TenantDirectory(version, tenants);
-        }));
+        })));
   }
 
   /** The tenant's stored chain, validated against the loaded plugins; a chain that no longer validates runs nothing, loudly. */
@@ -156,6 +185,16 @@ public final class TenantRepository {
           + "stored but not dispatched until it is configured again", tenant, e.getMessage());
     }
     return List.of();
+  }
+
+  /** A tenant's stored plugin chain as JSON text (secrets included), or null. */
+  String chainJson(String tenant, io.vertx.core.buffer.Buffer sealed) {
+    return sealed == null ? null : secrets.open(sealed.getBytes(), "tenant:" + tenant + ":plugins");
+  }
+
+  /** A tenant's stored channel secrets as JSON. */
+  JsonObject accountSecrets(String tenant, String channel, io.vertx.core.buffer.Buffer sealed) {
+    return new JsonObject(secrets.open(sealed.getBytes(), aad(tenant, channel)));
   }
 
   private ChannelAccount decode(String tenant, String channel, Row row) {

@@ -52,6 +52,8 @@ class ClusterIT {
   private static final String LATE_TENANT = "cluster-it-late";
   private static final String LIMITED_TENANT = "cluster-it-limited";
   private static final String KEY = "key-" + TENANT + "-0123456789abcdef";
+  private static final String ADMIN = "admin-token-cluster-it-0123456789";
+  private static final String API_TENANT = "cluster-it-api";
   private static final String SECRET = "secret-cluster-it";
   private static final String BOT_TOKEN = "777000444:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDscc";
   private static final String SEND = "/bot" + BOT_TOKEN + "/sendMessage";
@@ -136,6 +138,7 @@ class ClusterIT {
     all.add(tenant(LIMITED_TENANT, SECRET).put("plugins", new JsonArray())
         .put("limits", new JsonObject().put("inbound", new JsonObject().put("perSecond", LIMIT).put("burst", LIMIT))));
     return new JsonObject().put("http", new JsonObject().put("port", port))
+        .put("admin", new JsonObject().put("token", ADMIN))
         .put("tenants", new JsonArray(all))
         .put("outbound", new JsonObject().put("lease", "PT5S").put("pacing", new JsonObject().put("telegram",
             new JsonObject().put("recipient", new JsonObject().put("perSecond", 100).put("burst", 100)))))
@@ -211,6 +214,31 @@ class ClusterIT {
         .until(() -> status(webhook(a, LATE_TENANT, secret, update(21))) == 200);
     Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
         .until(() -> status(webhook(b, LATE_TENANT, secret, update(22))) == 200);
+  }
+
+  @Test
+  @Order(2)
+  void aTenantCreatedOverTheAdminApiOnOneNodeIsServedByTheOtherAtOnceAndItsDeleteToo() throws Exception {
+    Node a = NODES.get(0);
+    Node b = NODES.get(1);
+    String secret = "secret-cluster-it-api";
+    TestDatabase.number("SELECT count(*) FROM (SELECT delete_tenant(?)) d", API_TENANT);
+    HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(a.base() + "/admin/tenants"))
+        .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(tenant(API_TENANT, secret).put("plugins", new JsonArray()).encode()))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(status(webhook(a, API_TENANT, secret, update(30)))).isEqualTo(200);
+    // the other node reloads on the announcement: within a second
+    Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+        .until(() -> status(webhook(b, API_TENANT, secret, update(31))) == 200);
+
+    HttpResponse<String> deleted = HTTP.send(HttpRequest.newBuilder(URI.create(b.base() + "/admin/tenants/" + API_TENANT))
+        .header("Authorization", "Bearer " + ADMIN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+    assertThat(status(webhook(b, API_TENANT, secret, update(32)))).isEqualTo(404);
+    Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+        .until(() -> status(webhook(a, API_TENANT, secret, update(33))) == 404);
   }
 
   @Test

@@ -147,6 +147,14 @@ class GatewayConfigTest {
     }
 
     @Test
+    void authFailuresAllow20AMinutePerAddressUnlessConfigured() {
+      assertThat(GatewayConfig.from(new JsonObject(), Map.of()).authFailures())
+          .isEqualTo(new AuthFailureLimit(20, Duration.ofMinutes(1), 10_000));
+      assertThat(load("http: { authFailureLimit: 5, authFailureWindow: PT10M }").authFailures())
+          .isEqualTo(new AuthFailureLimit(5, Duration.ofMinutes(10), 10_000));
+    }
+
+    @Test
     void memoryLivesInTheMainDatabaseWith1536DimensionsUnlessConfigured() {
       assertThat(GatewayConfig.from(new JsonObject(), Map.of()).memory()).isEqualTo(MemorySettings.DEFAULTS)
           .isEqualTo(new MemorySettings(null, 1536, 4));
@@ -484,6 +492,31 @@ class GatewayConfigTest {
     void zeroOrNegativeDuration(String value) {
       failsNaming("tenants: [ { id: acme, takeover: { autoResumeAfter: '" + value + "' } } ]",
           "tenants[0].takeover.autoResumeAfter");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http: { authFailureLimit: 0 }", "http: { authFailureLimit: many }"})
+    void badAuthFailureLimit(String text) {
+      failsNaming(text, "http.authFailureLimit");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http: { authFailureWindow: 60 }", "http: { authFailureWindow: PT2H }"})
+    void badAuthFailureWindow(String text) {
+      failsNaming(text, "http.authFailureWindow");
+    }
+
+    @Test
+    void aTenantNameOver200CharactersIsRefused() {
+      failsNaming("tenants: [ { id: acme, name: '" + "x".repeat(201) + "' } ]", "tenants[0].name");
+    }
+
+    @Test
+    void oneTenantOfTheAdminApiIsValidatedWithKeysFromItsRoot() {
+      assertThatThrownBy(() -> GatewayConfig.tenant(new JsonObject().put("id", "acme")
+          .put("limits", new JsonObject().put("inbound", new JsonObject().put("burst", -1)))))
+          .isInstanceOf(ConfigError.class).hasMessageStartingWith("bad config: limits.inbound.burst: ");
+      assertThat(GatewayConfig.tenant(new JsonObject().put("id", "acme")).name()).isEqualTo("acme");
     }
 
     @ParameterizedTest

@@ -31,4 +31,26 @@ class ApiKeysTest {
     assertThat(ApiKeys.hash("clé-ü-0123456789"))
         .isEqualTo(ApiKeys.sha256Hex("clé-ü-0123456789".getBytes(StandardCharsets.UTF_8)));
   }
+
+  @Test
+  void generatedKeysCarryThePrefixAnd32RandomBytesInBase64Url() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      String key = ApiKeys.generate();
+      assertThat(key).startsWith("sb_").matches("sb_[A-Za-z0-9_-]{43}");
+      assertThat(java.util.Base64.getUrlDecoder().decode(key.substring(3))).hasSize(32);
+      assertThat(seen.add(key)).as("no key repeats").isTrue();
+    }
+  }
+
+  @Test
+  void keyIdsRoundTripAndRejectOtherIds() {
+    assertThat(ApiKeys.parseId(ApiKeys.formatId(12345))).isEqualTo(12345L);
+    assertThat(ApiKeys.formatId(35)).isEqualTo("key_z");
+    assertThat(ApiKeys.parseId("msg_z")).isNull();
+    assertThat(ApiKeys.parseId("key_")).isNull();
+    assertThat(ApiKeys.parseId("key_0")).isNull();
+    assertThat(ApiKeys.parseId("key_ABC")).isNull();
+    assertThat(ApiKeys.parseId(null)).isNull();
+  }
 }
