@@ -51,6 +51,7 @@ class ClusterIT {
   private static final String TENANT = "cluster-it";
   private static final String LATE_TENANT = "cluster-it-late";
   private static final String LIMITED_TENANT = "cluster-it-limited";
+  private static final String UNEVEN_TENANT = "cluster-it-uneven";
   private static final String KEY = "key-" + TENANT + "-0123456789abcdef";
   private static final String SECRET = "secret-cluster-it";
   private static final String BOT_TOKEN = "777000444:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDscc";
@@ -130,11 +131,13 @@ class ClusterIT {
             .put("secret", "whsec_" + Base64.getEncoder().encodeToString(BOT_KEY)).put("timeout", "PT2S")));
   }
 
-  /** Node config with {@code tenants} and the tenant limited to {@link #LIMIT} webhooks a second. */
+  /** Node config with {@code tenants} and the two tenants limited to {@link #LIMIT} webhooks a second. */
   private static JsonObject config(int port, List<JsonObject> tenants) {
     List<Object> all = new ArrayList<>(tenants);
-    all.add(tenant(LIMITED_TENANT, SECRET).put("plugins", new JsonArray())
-        .put("limits", new JsonObject().put("inbound", new JsonObject().put("perSecond", LIMIT).put("burst", LIMIT))));
+    for (String limited : List.of(LIMITED_TENANT, UNEVEN_TENANT)) {
+      all.add(tenant(limited, SECRET).put("plugins", new JsonArray())
+          .put("limits", new JsonObject().put("inbound", new JsonObject().put("perSecond", LIMIT).put("burst", LIMIT))));
+    }
     return new JsonObject().put("http", new JsonObject().put("port", port))
         .put("tenants", new JsonArray(all))
         .put("outbound", new JsonObject().put("lease", "PT5S").put("pacing", new JsonObject().put("telegram",
@@ -241,6 +244,18 @@ class ClusterIT {
   @Test
   @Order(4)
   void aTenantLimitLoadedFourTimesOverThroughBothNodesAdmitsTheLimitWithinTenPercentAndAnswersTheRest429() {
+    loadFourTimesOverAndCheckTheLimit(LIMITED_TENANT, seq -> NODES.get(seq % 2));
+  }
+
+  @Test
+  @Order(5)
+  void underUnevenLoadNineCallsInTenToOneNodeTheLimitStillHoldsWithinTenPercent() {
+    // shares by demand: with even shares the busy node would admit only half the limit (0.45 + 0.1 of it in all)
+    loadFourTimesOverAndCheckTheLimit(UNEVEN_TENANT, seq -> NODES.get(seq % 10 == 0 ? 1 : 0));
+  }
+
+  /** Offers 4 × {@link #LIMIT} webhooks a second to {@code tenant}, call n to {@code route(n)}, for 4.5 s. */
+  private void loadFourTimesOverAndCheckTheLimit(String tenant, java.util.function.IntFunction<Node> route) {
     Vertx vertx = Vertx.vertx();
     WebClient client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
@@ -262,8 +277,8 @@ class ClusterIT {
         long owed = (now - start) * rate / 1_000_000_000L - offered.get();
         for (long i = 0; i < owed; i++) {
           int seq = offered.incrementAndGet();
-          Node n = NODES.get(seq % 2);
-          client.post(n.port(), "127.0.0.1", "/webhooks/telegram/" + LIMITED_TENANT)
+          Node n = route.apply(seq);
+          client.post(n.port(), "127.0.0.1", "/webhooks/telegram/" + tenant)
               .putHeader("Content-Type", "application/json").putHeader("X-Telegram-Bot-Api-Secret-Token", SECRET)
               .sendBuffer(io.vertx.core.buffer.Buffer.buffer(update(500_000 + seq)))
               .onComplete(ar -> {
@@ -291,18 +306,18 @@ class ClusterIT {
     // the admitted rate as stored, by commit time (the client's send times drift from the arrival times when
     // the cores are busy): the steady part, after the half-bursts and before the last calls
     List<String> span = TestDatabase.row("SELECT extract(epoch FROM min(received_at)), extract(epoch FROM max(received_at)) "
-        + "FROM messages WHERE tenant_id = ?", LIMITED_TENANT);
+        + "FROM messages WHERE tenant_id = ?", tenant);
     double from = Double.parseDouble(span.get(0)) + 1.5;
     double to = Double.parseDouble(span.get(1)) - 0.5;
     assertThat(to - from).as("steady seconds").isGreaterThan(2.0);
     long stored = TestDatabase.number("SELECT count(*) FROM messages WHERE tenant_id = ? AND received_at >= "
-        + "to_timestamp(?) AND received_at < to_timestamp(?)", LIMITED_TENANT, from, to);
+        + "to_timestamp(?) AND received_at < to_timestamp(?)", tenant, from, to);
     assertThat(stored / (to - from)).as("admitted per second over %.1f s: %s", to - from, seen)
         .isBetween(LIMIT * 0.9, LIMIT * 1.1);
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aNodeKilledMidLoadLosesNoAcknowledgedWebhookAndItsClaimedSendIsMadeByTheOtherAfterTheLease() throws Exception {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger sent = new AtomicInteger();
