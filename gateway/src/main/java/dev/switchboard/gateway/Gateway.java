@@ -174,7 +174,7 @@ public final class Gateway implements AutoCloseable {
           .compose(id -> vertx.deployVerticle(new DispatcherVerticle(db, config.dispatch(), metrics, node,
               new SendService(channels, vertx.eventBus()))).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(
-              new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval(),
+              new HousekeepingVerticle(db, node, metrics, HousekeepingVerticle.defaultInterval(),
                   config.dispatch().runRetentionDays())).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(() -> {
             HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus, cluster);

@@ -61,6 +61,8 @@ class ClusterIT {
   private static final AtomicLong SENT_IDS = new AtomicLong(1);
   private static final long CHAT = 7_000_000_000L + System.currentTimeMillis() % 1_000_000L;
   private static final int IN_FLIGHT = 4;
+  /** The housekeeping beat of both nodes (its lease lasts three beats). */
+  private static final int HOUSEKEEPING_MS = 1_000;
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private static FakePlatform botApi;
@@ -92,7 +94,8 @@ class ClusterIT {
       Files.writeString(config, config(port, List.of(tenant(TENANT, SECRET))).encode());
       Process p = GatewayJar.launch(dir, Map.of("DATABASE_URL", TestDatabase.url().withCredentials(),
           "SWITCHBOARD_MASTER_KEY", "test-master-key-0123456789", "CLUSTER_HOST", "127.0.0.1",
-          "CLUSTER_PORT", Integer.toString(hz[i]), "CLUSTER_MEMBERS", members), "--config", config.toString());
+          "CLUSTER_PORT", Integer.toString(hz[i]), "CLUSTER_MEMBERS", members,
+          "JAVA_TOOL_OPTIONS", "-Dswitchboard.housekeeping.intervalMillis=" + HOUSEKEEPING_MS), "--config", config.toString());
       starting.add(new Node(name, port, dir, config, p));
     }
     for (Node n : starting) {
@@ -318,6 +321,38 @@ class ClusterIT {
 
   @Test
   @Order(6)
+  void housekeepingRunsOnOneNodeAtATimeTheHolderOfTheLease() {
+    Map<Node, Double> ran = new java.util.HashMap<>();
+    Map<Node, Double> skipped = new java.util.HashMap<>();
+    for (Node n : NODES) {
+      ran.put(n, sweeps(n, "ran"));
+      skipped.put(n, sweeps(n, "other_node"));
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+        .until(() -> NODES.stream().mapToDouble(n -> sweeps(n, "ran") - ran.get(n)).sum() >= 4
+            && NODES.stream().mapToDouble(n -> sweeps(n, "other_node") - skipped.get(n)).sum() >= 3);
+    List<Node> doers = NODES.stream().filter(n -> sweeps(n, "ran") > ran.get(n)).toList();
+    assertThat(doers).as("nodes that did the cluster's housekeeping in the last beats").hasSize(1);
+    Node other = NODES.stream().filter(n -> n != doers.get(0)).findFirst().orElseThrow();
+    assertThat(sweeps(other, "other_node")).as("the other node's beats, left to the holder")
+        .isGreaterThan(skipped.get(other));
+  }
+
+  /** {@code switchboard_housekeeping_sweeps_total{outcome}} of a node (0 before its first beat). */
+  private static double sweeps(Node n, String outcome) {
+    try {
+      String text = HTTP.send(HttpRequest.newBuilder(URI.create(n.base() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      String prefix = "switchboard_housekeeping_sweeps_total{outcome=\"" + outcome + "\"";
+      return text.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(
+          l.lastIndexOf(' ') + 1))).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @Order(7)
   void aNodeKilledMidLoadLosesNoAcknowledgedWebhookAndItsClaimedSendIsMadeByTheOtherAfterTheLease() throws Exception {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger sent = new AtomicInteger();
@@ -365,6 +400,10 @@ class ClusterIT {
         .filter("in doubt"::equals).toList();
     assertThat(texts).as("the dead node's call (in doubt) and the survivor's one").hasSize(2);
     Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> members(survivor) == 1);
+    // the cluster's housekeeping goes on: the survivor holds the lease at the latest once the dead one's expires
+    double before = sweeps(survivor, "ran");
+    Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+        .until(() -> sweeps(survivor, "ran") >= before + 2);
   }
 
   private static String apiSend(Node n, String text) throws Exception {
