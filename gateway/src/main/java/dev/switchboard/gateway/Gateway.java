@@ -6,6 +6,10 @@ import dev.switchboard.gateway.bus.Codecs;
 import dev.switchboard.gateway.api.SendService;
 import dev.switchboard.gateway.channel.ChannelVerticle;
 import dev.switchboard.gateway.cluster.ClusterView;
+import dev.switchboard.gateway.cluster.DemandShares;
+import dev.switchboard.gateway.cluster.EvenShares;
+import dev.switchboard.gateway.cluster.LimitShares;
+import dev.switchboard.gateway.cluster.LimitSharesVerticle;
 import dev.switchboard.gateway.cluster.HazelcastSetup;
 import dev.switchboard.gateway.dispatch.DispatcherVerticle;
 import dev.switchboard.gateway.store.OutboxStoreVerticle;
@@ -152,14 +156,20 @@ public final class Gateway implements AutoCloseable {
       ApiKeyUsage keyUsage = new ApiKeyUsage();
       DatabaseUrl db = database;
       String node = NodeName.of();
+      // cluster mode: each tenant's and account's limit shared by the demand each member reports
+      DemandShares demandShares = cluster.clustered() ? new DemandShares(cluster::members) : null;
+      LimitShares shares = demandShares == null ? EvenShares.SINGLE : demandShares;
       // deployment ids in order: close() undeploys them in reverse (the edge drains before the store)
       List<String> deployments = new CopyOnWriteArrayList<>();
       Promise<String> fatal = Promise.promise();
       Future<?> deployed = (embedded == null ? Future.succeededFuture("none")
           : vertx.deployVerticle(new EmbeddedPostgresSupervisor(embedded, metrics, fatal::tryComplete))
               .onSuccess(deployments::add))
+          .compose(id -> demandShares == null ? Future.succeededFuture("none")
+              : vertx.deployVerticle(new LimitSharesVerticle(demandShares, node,
+                  LimitSharesVerticle.defaultReportMillis(), prometheus)).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics,
-              new Admission(cluster::members)))
+              new Admission(shares)))
               .onSuccess(deployments::add))
           // stopped after everything that asks it (dispatcher, edge), and apart from the sender → outbox sequence
           .compose(id -> vertx.deployVerticle(new AiStoreVerticle(db, memoryDb, config.memory(), memory, metrics))
@@ -174,11 +184,11 @@ public final class Gateway implements AutoCloseable {
           // stopped after the edge: its last flush writes the uses the edge recorded until it stopped
           .compose(id -> vertx.deployVerticle(new ApiKeyUsageVerticle(db, keyUsage, ApiKeyUsageVerticle.defaultInterval()))
               .onSuccess(deployments::add))
-          .compose(id -> deploySenders(vertx, channels, config, metrics, node, cluster, deployments))
+          .compose(id -> deploySenders(vertx, channels, config, metrics, node, cluster, shares, deployments))
           .compose(id -> vertx.deployVerticle(new DispatcherVerticle(db, config.dispatch(), metrics, node,
               new SendService(channels, vertx.eventBus()))).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(
-              new HousekeepingVerticle(db, metrics, HousekeepingVerticle.defaultInterval(),
+              new HousekeepingVerticle(db, node, metrics, HousekeepingVerticle.defaultInterval(),
                   config.dispatch().runRetentionDays())).onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(() -> {
             HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus, cluster, authFailures,
@@ -213,13 +223,14 @@ public final class Gateway implements AutoCloseable {
 
   /** One sender verticle per channel plugin that can send. */
   private static Future<?> deploySenders(Vertx vertx, ChannelRegistry channels, GatewayConfig config, Metrics metrics,
-                                         String node, ClusterView cluster, List<String> deployments) {
+                                         String node, ClusterView cluster, LimitShares shares,
+                                         List<String> deployments) {
     Future<?> chain = Future.succeededFuture();
     for (String id : new java.util.TreeSet<>(channels.ids())) {
       ChannelPlugin plugin = channels.find(id).orElseThrow();
       if (!plugin.sendCapabilities().types().isEmpty()) {
         chain = chain.compose(v -> vertx.deployVerticle(new ChannelVerticle(plugin, config.outbound(), metrics, node,
-            cluster::members))
+            shares, new EvenShares(cluster::members)))
             .onSuccess(deployments::add));
       }
     }

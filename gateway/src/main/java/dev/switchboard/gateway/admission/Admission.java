@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.admission;
 
+import dev.switchboard.gateway.cluster.EvenShares;
+import dev.switchboard.gateway.cluster.LimitShares;
 import dev.switchboard.gateway.config.RateLimit;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,24 +13,27 @@ import java.util.function.IntSupplier;
  * no extra hop between threads (measured with bench/run.sh: a separate admission verticle cost about
  * a fifth of the throughput on 2 cores).
  *
- * <p>In cluster mode each node admits its share of the limit: {@code perSecond / members} and
- * {@code burst / members} (rounded up), re-divided as soon as the membership changes. Behind a load
- * balancer that spreads a tenant's calls evenly this holds the cluster-wide limit without a round
- * trip per call; the trade-off (a tenant whose calls all reach one node gets only that node's share)
- * is described in the README, "Cluster mode".
+ * <p>In cluster mode each node admits its part of the limit ({@link LimitShares#fraction}: by the
+ * demand each member reports, see {@code DemandShares}), of both {@code perSecond} and {@code burst}
+ * (rounded up), without a round trip per call. Every call, admitted or not, counts as demand.
  */
 public final class Admission {
   private final Map<String, TokenBucket> buckets = new HashMap<>();
-  private final IntSupplier members;
+  private final LimitShares shares;
 
   /** A single node's admission: the whole limit. */
   public Admission() {
-    this(() -> 1);
+    this(EvenShares.SINGLE);
   }
 
-  /** @param members how many nodes share each limit now (read on every call: keep it cheap) */
+  /** Even parts: each of {@code members} nodes gets the same share of every limit. */
   public Admission(IntSupplier members) {
-    this.members = members;
+    this(new EvenShares(members));
+  }
+
+  /** @param shares this node's part of each tenant's limit (read on every call: cheap) */
+  public Admission(LimitShares shares) {
+    this.shares = shares;
   }
 
   /** Takes {@code cost} tokens from the tenant's bucket: 0 when admitted, else the whole seconds to wait. */
@@ -36,9 +41,10 @@ public final class Admission {
     if (limit == null) {
       return 0;
     }
-    int n = Math.max(1, members.getAsInt());
-    double perSecond = share(limit.perSecond(), n);
-    int burst = (int) Math.ceil(share(limit.burst(), n));
+    shares.demand(tenantId, cost, limit.perSecond());
+    double part = shares.fraction(tenantId);
+    double perSecond = share(limit.perSecond(), part);
+    int burst = (int) Math.ceil(share(limit.burst(), part));
     TokenBucket bucket = buckets.computeIfAbsent(tenantId, t -> new TokenBucket(perSecond, burst, nowNanos));
     if (!bucket.sameLimit(perSecond, burst)) {
       bucket.reconfigure(perSecond, burst, nowNanos);
@@ -47,8 +53,8 @@ public final class Admission {
     return waitNanos == 0 ? 0 : Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
   }
 
-  /** One node's part of {@code value} when {@code members} nodes share it (never below one token). */
-  public static double share(double value, int members) {
-    return Math.max(1.0, value / members);
+  /** One node's {@code part} of {@code value} (never below one token). */
+  public static double share(double value, double part) {
+    return part >= 1.0 ? value : Math.max(1.0, value * part);
   }
 }

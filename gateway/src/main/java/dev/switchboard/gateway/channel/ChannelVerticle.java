@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.channel;
 
+import dev.switchboard.gateway.cluster.EvenShares;
+import dev.switchboard.gateway.cluster.LimitShares;
 import dev.switchboard.gateway.config.OutboundSettings;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.outbound.OutboundJson;
@@ -102,10 +104,16 @@ public final class ChannelVerticle extends VerticleBase {
     this(plugin, settings, metrics, owner, () -> 1);
   }
 
-  /** @param members how many nodes share each pace now (cluster mode; 1 on a single node) */
+  /** @param members how many nodes share each pace now (cluster mode; 1 on a single node): even parts */
   public ChannelVerticle(ChannelPlugin plugin, OutboundSettings settings, Metrics metrics, String owner,
                          java.util.function.IntSupplier members) {
-    this.pacer = new Pacer(members);
+    this(plugin, settings, metrics, owner, new EvenShares(members), new EvenShares(members));
+  }
+
+  /** @param shares the tenant and account paces' parts on this node; @param even the per-chat pace's part */
+  public ChannelVerticle(ChannelPlugin plugin, OutboundSettings settings, Metrics metrics, String owner,
+                         LimitShares shares, EvenShares even) {
+    this.pacer = new Pacer(shares, even);
     this.plugin = plugin;
     this.channel = plugin.descriptor().id();
     this.settings = settings;
@@ -213,6 +221,7 @@ public final class ChannelVerticle extends VerticleBase {
           "the " + channel + " plugin cannot send for this account: " + e.getMessage(), false, false));
       return;
     }
+    pacer.asked(levels); // once per claimed send: its demand on the shared paces (waits re-pace, not re-ask)
     pace(new Entry(item, message, tenant, sender, levels, leasedAt + settings.lease().toNanos()));
   }
 

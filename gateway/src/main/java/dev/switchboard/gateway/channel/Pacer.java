@@ -1,6 +1,8 @@
 package dev.switchboard.gateway.channel;
 
 import dev.switchboard.gateway.admission.TokenBucket;
+import dev.switchboard.gateway.cluster.EvenShares;
+import dev.switchboard.gateway.cluster.LimitShares;
 import dev.switchboard.plugin.channel.Pacing;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -11,8 +13,10 @@ import java.util.Map;
  * per account and per chat, and the back-offs platforms asked for (a throttle answer blocks the
  * recipient or the account it names until its {@code retry_after}, never the whole channel). A
  * send goes when all three levels have a token and none is blocked. Owned by one verticle.
- * In cluster mode every level is divided among the members (as inbound admission is), so that two
- * nodes never double a platform's limit; re-divided when the membership changes.
+ * In cluster mode the tenant and account levels are shared among the members by demand (as inbound
+ * admission is: {@link LimitShares}), so that two nodes never double a platform's limit and a node
+ * that holds all of an account's sends may use (nearly) all of its pace; the per-chat level is divided
+ * evenly (a chat's messages go out in order, one at a time, from whichever node holds them).
  */
 final class Pacer {
   /** The three keys and limits that pace one send. */
@@ -22,14 +26,21 @@ final class Pacer {
 
   private final Map<String, TokenBucket> buckets = new HashMap<>();
   private final Map<String, Long> blockedUntil = new HashMap<>();
-  private final java.util.function.IntSupplier members;
+  private final LimitShares shares;
+  private final EvenShares even;
 
   Pacer() {
     this(() -> 1);
   }
 
   Pacer(java.util.function.IntSupplier members) {
-    this.members = members;
+    this(new EvenShares(members), new EvenShares(members));
+  }
+
+  /** @param shares the tenant and account levels' parts; @param even the per-chat level's (1 / members) */
+  Pacer(LimitShares shares, EvenShares even) {
+    this.shares = shares;
+    this.even = even;
   }
 
   static String tenantKey(String tenant) {
@@ -56,6 +67,12 @@ final class Pacer {
     return wait;
   }
 
+  /** A send wants to go under these levels: its demand on the tenant's and the account's shared pace (once a send). */
+  void asked(Levels l) {
+    demand(l.tenant(), l.tenantPace());
+    demand(l.account(), l.accountPace());
+  }
+
   /** Nothing is sent under {@code key} before {@code untilNanos}. */
   void block(String key, long untilNanos) {
     blockedUntil.merge(key, untilNanos, Math::max);
@@ -78,6 +95,12 @@ final class Pacer {
     return buckets.size();
   }
 
+  private void demand(String key, Pacing pace) {
+    if (!pace.unlimited()) {
+      shares.demand(key, 1, pace.perSecond());
+    }
+  }
+
   private long wait(String key, Pacing pace, long now) {
     Long until = blockedUntil.get(key);
     long blocked = until == null ? 0 : until - now;
@@ -92,9 +115,9 @@ final class Pacer {
   }
 
   private TokenBucket bucket(String key, Pacing pace, long now) {
-    int n = Math.max(1, members.getAsInt());
-    double perSecond = n == 1 ? pace.perSecond() : pace.perSecond() / n;
-    int burst = n == 1 ? pace.burst() : (int) Math.ceil(Math.max(1.0, pace.burst() / (double) n));
+    double part = key.charAt(0) == 'r' ? even.fraction(key) : shares.fraction(key);
+    double perSecond = part >= 1.0 ? pace.perSecond() : pace.perSecond() * part;
+    int burst = part >= 1.0 ? pace.burst() : (int) Math.ceil(Math.max(1.0, pace.burst() * part));
     TokenBucket b = buckets.computeIfAbsent(key, k -> new TokenBucket(perSecond, burst, now));
     if (!b.sameLimit(perSecond, burst)) {
       b.reconfigure(perSecond, burst, now);

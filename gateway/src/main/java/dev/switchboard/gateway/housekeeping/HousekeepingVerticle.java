@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>publishes the paused-conversation count and each account's connection state as gauges, and
  *       answers {@link AccountStates.Query} (for {@code /ready}).</li>
  * </ul>
+ * The first three are the cluster's work: only the node holding the {@code housekeeping} lease
+ * ({@code cluster_leases}, three intervals long, renewed on each sweep, given up on stop) does them,
+ * so in a cluster they run once per beat; a dead holder's lease expires and another node takes it.
+ * The gauges are each node's own (every node exports them).
  */
 public final class HousekeepingVerticle extends VerticleBase {
   /** Bus address of {@link AccountStates.Query}. */
@@ -38,11 +42,18 @@ public final class HousekeepingVerticle extends VerticleBase {
   static final Duration PENDING_RECEIPT_TTL = Duration.ofHours(24);
   private static final Logger LOG = LoggerFactory.getLogger(HousekeepingVerticle.class);
 
+  /** Takes the lease when it is free, expired or already ours; a row back means this node holds it. */
+  private static final String TAKE_LEASE = """
+      INSERT INTO cluster_leases (name, owner, until) VALUES ('housekeeping', $1, now() + make_interval(secs => $2))
+      ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until
+       WHERE cluster_leases.owner = EXCLUDED.owner OR cluster_leases.until < now()
+      RETURNING owner""";
   private static final String SELECT_STATES = """
       SELECT tenant_id, channel, account_ref, state, state_at FROM channel_accounts
        WHERE state IS NOT NULL ORDER BY tenant_id, channel""";
 
   private final DatabaseUrl database;
+  private final String node;
   private final Metrics metrics;
   private final Duration interval;
   private final int runRetentionDays;
@@ -52,8 +63,11 @@ public final class HousekeepingVerticle extends VerticleBase {
   private long timer = -1;
   private boolean running;
 
-  public HousekeepingVerticle(DatabaseUrl database, Metrics metrics, Duration interval, int runRetentionDays) {
+  /** @param node this process's name in the cluster's leases */
+  public HousekeepingVerticle(DatabaseUrl database, String node, Metrics metrics, Duration interval,
+                              int runRetentionDays) {
     this.database = database;
+    this.node = node;
     this.metrics = metrics;
     this.interval = interval;
     this.runRetentionDays = runRetentionDays;
@@ -82,7 +96,13 @@ public final class HousekeepingVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return pool == null ? Future.succeededFuture() : pool.close();
+    if (pool == null) {
+      return Future.succeededFuture();
+    }
+    // give the lease up, so that another node takes the cluster's housekeeping at its next beat
+    return pool.preparedQuery("DELETE FROM cluster_leases WHERE name = 'housekeeping' AND owner = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(node)).timeout(3, TimeUnit.SECONDS)
+        .transform(ar -> pool.close());
   }
 
   private void sweep() {
@@ -90,7 +110,23 @@ public final class HousekeepingVerticle extends VerticleBase {
       return; // the previous sweep is still at work (slow database): skip a beat
     }
     running = true;
-    pool.query("SELECT resume_takeovers()").execute()
+    pool.preparedQuery(TAKE_LEASE).execute(io.vertx.sqlclient.Tuple.of(node, 3.0 * interval.toMillis() / 1000))
+        .compose(lease -> {
+          boolean mine = lease.size() > 0;
+          metrics.housekeepingSweep(mine ? "ran" : "other_node");
+          return mine ? clusterWork() : Future.succeededFuture();
+        })
+        .compose(v -> pool.query("SELECT count(*) FROM conversations WHERE status = 'paused'").execute())
+        .map(rows -> paused = rows.iterator().next().getLong(0))
+        .compose(v -> states())
+        .onSuccess(this::publishGauges)
+        .onFailure(err -> LOG.atWarn().log("housekeeping sweep failed, retrying next time: {}", err.toString()))
+        .onComplete(ar -> running = false);
+  }
+
+  /** The cluster's part of a sweep (done by the lease holder only). */
+  private Future<?> clusterWork() {
+    return pool.query("SELECT resume_takeovers()").execute()
         .map(rows -> rows.iterator().next().getInteger(0))
         .onSuccess(resumed -> metrics.conversationsResumed(resumed))
         .compose(v -> pool.query("SELECT apply_pending_receipts()").execute())
@@ -98,13 +134,7 @@ public final class HousekeepingVerticle extends VerticleBase {
                 "DELETE FROM pending_receipts WHERE received_at < now() - make_interval(secs => $1)")
             .execute(io.vertx.sqlclient.Tuple.of((double) PENDING_RECEIPT_TTL.toSeconds())))
         .compose(v -> pool.preparedQuery("DELETE FROM plugin_runs WHERE created_at < now() - make_interval(days => $1)")
-            .execute(io.vertx.sqlclient.Tuple.of(runRetentionDays)))
-        .compose(v -> pool.query("SELECT count(*) FROM conversations WHERE status = 'paused'").execute())
-        .map(rows -> paused = rows.iterator().next().getLong(0))
-        .compose(v -> states())
-        .onSuccess(this::publishGauges)
-        .onFailure(err -> LOG.atWarn().log("housekeeping sweep failed, retrying next time: {}", err.toString()))
-        .onComplete(ar -> running = false);
+            .execute(io.vertx.sqlclient.Tuple.of(runRetentionDays)));
   }
 
   private Future<AccountStates> states() {

@@ -109,6 +109,12 @@ public final class Metrics {
         "route", route, "status", Integer.toString(status)).increment();
   }
 
+  /** A housekeeping beat: {@code ran} (this node holds the cluster's lease) or {@code other_node}. */
+  public void housekeepingSweep(String outcome) {
+    counter("switchboard.housekeeping.sweeps", "Housekeeping beats: done here (ran) or left to the lease holder (other_node)",
+        "outcome", outcome).increment();
+  }
+
   /** Conversations whose human takeover ended by itself (auto-resume). */
   public void conversationsResumed(int count) {
     Counter c = counter("switchboard.conversations.resumed",

@@ -62,7 +62,8 @@ class AdmissionTest {
 
   @Test
   void aShareIsNeverBelowOneToken() {
-    assertThat(Admission.share(1, 3)).isEqualTo(1.0);
-    assertThat(Admission.share(500, 2)).isEqualTo(250.0);
+    assertThat(Admission.share(1, 1.0 / 3)).isEqualTo(1.0);
+    assertThat(Admission.share(500, 0.5)).isEqualTo(250.0);
+    assertThat(Admission.share(500, 1.0)).isEqualTo(500.0);
   }
 }

@@ -51,6 +51,7 @@ class ClusterIT {
   private static final String TENANT = "cluster-it";
   private static final String LATE_TENANT = "cluster-it-late";
   private static final String LIMITED_TENANT = "cluster-it-limited";
+  private static final String UNEVEN_TENANT = "cluster-it-uneven";
   private static final String KEY = "key-" + TENANT + "-0123456789abcdef";
   private static final String ADMIN = "admin-token-cluster-it-0123456789";
   private static final String API_TENANT = "cluster-it-api";
@@ -62,6 +63,8 @@ class ClusterIT {
   private static final AtomicLong SENT_IDS = new AtomicLong(1);
   private static final long CHAT = 7_000_000_000L + System.currentTimeMillis() % 1_000_000L;
   private static final int IN_FLIGHT = 4;
+  /** The housekeeping beat of both nodes (its lease lasts three beats). */
+  private static final int HOUSEKEEPING_MS = 1_000;
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private static FakePlatform botApi;
@@ -93,7 +96,8 @@ class ClusterIT {
       Files.writeString(config, config(port, List.of(tenant(TENANT, SECRET))).encode());
       Process p = GatewayJar.launch(dir, Map.of("DATABASE_URL", TestDatabase.url().withCredentials(),
           "SWITCHBOARD_MASTER_KEY", "test-master-key-0123456789", "CLUSTER_HOST", "127.0.0.1",
-          "CLUSTER_PORT", Integer.toString(hz[i]), "CLUSTER_MEMBERS", members), "--config", config.toString());
+          "CLUSTER_PORT", Integer.toString(hz[i]), "CLUSTER_MEMBERS", members,
+          "JAVA_TOOL_OPTIONS", "-Dswitchboard.housekeeping.intervalMillis=" + HOUSEKEEPING_MS), "--config", config.toString());
       starting.add(new Node(name, port, dir, config, p));
     }
     for (Node n : starting) {
@@ -132,11 +136,13 @@ class ClusterIT {
             .put("secret", "whsec_" + Base64.getEncoder().encodeToString(BOT_KEY)).put("timeout", "PT2S")));
   }
 
-  /** Node config with {@code tenants} and the tenant limited to {@link #LIMIT} webhooks a second. */
+  /** Node config with {@code tenants} and the two tenants limited to {@link #LIMIT} webhooks a second. */
   private static JsonObject config(int port, List<JsonObject> tenants) {
     List<Object> all = new ArrayList<>(tenants);
-    all.add(tenant(LIMITED_TENANT, SECRET).put("plugins", new JsonArray())
-        .put("limits", new JsonObject().put("inbound", new JsonObject().put("perSecond", LIMIT).put("burst", LIMIT))));
+    for (String limited : List.of(LIMITED_TENANT, UNEVEN_TENANT)) {
+      all.add(tenant(limited, SECRET).put("plugins", new JsonArray())
+          .put("limits", new JsonObject().put("inbound", new JsonObject().put("perSecond", LIMIT).put("burst", LIMIT))));
+    }
     return new JsonObject().put("http", new JsonObject().put("port", port))
         .put("admin", new JsonObject().put("token", ADMIN))
         .put("tenants", new JsonArray(all))
@@ -269,6 +275,18 @@ class ClusterIT {
   @Test
   @Order(4)
   void aTenantLimitLoadedFourTimesOverThroughBothNodesAdmitsTheLimitWithinTenPercentAndAnswersTheRest429() {
+    loadFourTimesOverAndCheckTheLimit(LIMITED_TENANT, seq -> NODES.get(seq % 2));
+  }
+
+  @Test
+  @Order(5)
+  void underUnevenLoadNineCallsInTenToOneNodeTheLimitStillHoldsWithinTenPercent() {
+    // shares by demand: with even shares the busy node would admit only half the limit (0.45 + 0.1 of it in all)
+    loadFourTimesOverAndCheckTheLimit(UNEVEN_TENANT, seq -> NODES.get(seq % 10 == 0 ? 1 : 0));
+  }
+
+  /** Offers 4 × {@link #LIMIT} webhooks a second to {@code tenant}, call n to {@code route(n)}, for 4.5 s. */
+  private void loadFourTimesOverAndCheckTheLimit(String tenant, java.util.function.IntFunction<Node> route) {
     Vertx vertx = Vertx.vertx();
     WebClient client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
@@ -290,8 +308,8 @@ class ClusterIT {
         long owed = (now - start) * rate / 1_000_000_000L - offered.get();
         for (long i = 0; i < owed; i++) {
           int seq = offered.incrementAndGet();
-          Node n = NODES.get(seq % 2);
-          client.post(n.port(), "127.0.0.1", "/webhooks/telegram/" + LIMITED_TENANT)
+          Node n = route.apply(seq);
+          client.post(n.port(), "127.0.0.1", "/webhooks/telegram/" + tenant)
               .putHeader("Content-Type", "application/json").putHeader("X-Telegram-Bot-Api-Secret-Token", SECRET)
               .sendBuffer(io.vertx.core.buffer.Buffer.buffer(update(500_000 + seq)))
               .onComplete(ar -> {
@@ -319,18 +337,50 @@ class ClusterIT {
     // the admitted rate as stored, by commit time (the client's send times drift from the arrival times when
     // the cores are busy): the steady part, after the half-bursts and before the last calls
     List<String> span = TestDatabase.row("SELECT extract(epoch FROM min(received_at)), extract(epoch FROM max(received_at)) "
-        + "FROM messages WHERE tenant_id = ?", LIMITED_TENANT);
+        + "FROM messages WHERE tenant_id = ?", tenant);
     double from = Double.parseDouble(span.get(0)) + 1.5;
     double to = Double.parseDouble(span.get(1)) - 0.5;
     assertThat(to - from).as("steady seconds").isGreaterThan(2.0);
     long stored = TestDatabase.number("SELECT count(*) FROM messages WHERE tenant_id = ? AND received_at >= "
-        + "to_timestamp(?) AND received_at < to_timestamp(?)", LIMITED_TENANT, from, to);
+        + "to_timestamp(?) AND received_at < to_timestamp(?)", tenant, from, to);
     assertThat(stored / (to - from)).as("admitted per second over %.1f s: %s", to - from, seen)
         .isBetween(LIMIT * 0.9, LIMIT * 1.1);
   }
 
   @Test
-  @Order(5)
+  @Order(6)
+  void housekeepingRunsOnOneNodeAtATimeTheHolderOfTheLease() {
+    Map<Node, Double> ran = new java.util.HashMap<>();
+    Map<Node, Double> skipped = new java.util.HashMap<>();
+    for (Node n : NODES) {
+      ran.put(n, sweeps(n, "ran"));
+      skipped.put(n, sweeps(n, "other_node"));
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+        .until(() -> NODES.stream().mapToDouble(n -> sweeps(n, "ran") - ran.get(n)).sum() >= 4
+            && NODES.stream().mapToDouble(n -> sweeps(n, "other_node") - skipped.get(n)).sum() >= 3);
+    List<Node> doers = NODES.stream().filter(n -> sweeps(n, "ran") > ran.get(n)).toList();
+    assertThat(doers).as("nodes that did the cluster's housekeeping in the last beats").hasSize(1);
+    Node other = NODES.stream().filter(n -> n != doers.get(0)).findFirst().orElseThrow();
+    assertThat(sweeps(other, "other_node")).as("the other node's beats, left to the holder")
+        .isGreaterThan(skipped.get(other));
+  }
+
+  /** {@code switchboard_housekeeping_sweeps_total{outcome}} of a node (0 before its first beat). */
+  private static double sweeps(Node n, String outcome) {
+    try {
+      String text = HTTP.send(HttpRequest.newBuilder(URI.create(n.base() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      String prefix = "switchboard_housekeeping_sweeps_total{outcome=\"" + outcome + "\"";
+      return text.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(
+          l.lastIndexOf(' ') + 1))).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @Order(7)
   void aNodeKilledMidLoadLosesNoAcknowledgedWebhookAndItsClaimedSendIsMadeByTheOtherAfterTheLease() throws Exception {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger sent = new AtomicInteger();
@@ -378,6 +428,10 @@ class ClusterIT {
         .filter("in doubt"::equals).toList();
     assertThat(texts).as("the dead node's call (in doubt) and the survivor's one").hasSize(2);
     Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> members(survivor) == 1);
+    // the cluster's housekeeping goes on: the survivor holds the lease at the latest once the dead one's expires
+    double before = sweeps(survivor, "ran");
+    Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+        .until(() -> sweeps(survivor, "ran") >= before + 2);
   }
 
   private static String apiSend(Node n, String text) throws Exception {
