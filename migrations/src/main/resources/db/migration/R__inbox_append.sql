@@ -35,9 +35,17 @@ $$;
 --      'migrate' (x_a old chat id, x_b new chat id), 'account_state' (x_a account ref, x_b state,
 --      x_detail JSON).
 -- Returns rows of three kinds: 'event' (id = the key of an event that was new), 'message' (id = the
--- platform message id of a message inserted or replaced, its conversation, and whether it is to be
--- dispatched to the tenant's plugins: new, inbound, conversation not paused) and 'claimed' (a
--- message stored as typed by a person that an API send of this batch corrected).
+-- platform message id of a message inserted or replaced, its conversation, whether it is to be
+-- handed to the dispatcher: new, inbound, conversation not paused, tenant with a plugin chain; and
+-- whether it was handed over as it was stored: the same, for a tenant without a chain) and
+-- 'claimed' (a message stored as typed by a person that an API send of this batch corrected).
+--
+-- Hand-over (V13): a new inbound message that is not held and whose tenant has no plugin chain
+-- (tenants.has_chain false) is stored with dispatched_at set: there is nothing to run, so the
+-- dispatcher has nothing to take (it used to mark each such message in a second statement after
+-- the commit, and each of those updates wrote a second version of the row). Messages of tenants
+-- with a chain are left for the dispatcher's hand-over (dispatch_take: queue row, daily quota in
+-- storage order), and so are held messages that step 6b releases.
 --
 -- Each statement of a VOLATILE function sees a fresh snapshot, so a contact or conversation that a
 -- concurrent batch inserted (ON CONFLICT waited for it) is visible to the next statement.
@@ -55,7 +63,7 @@ CREATE FUNCTION inbox_append(
   x_tenant text[], x_channel text[], x_key text[], x_kind text[], x_a text[], x_b text[], x_c text[],
   x_ts timestamptz[], x_detail text[])
 RETURNS TABLE (row_kind text, row_tenant text, row_channel text, row_id text, row_conversation bigint,
-               row_dispatch boolean)
+               row_dispatch boolean, row_handed_over boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
@@ -73,6 +81,7 @@ DECLARE
   i_conv bigint[];
   i_dispatch boolean[];
   i_new boolean[];
+  i_handed boolean[];
   h_conv bigint[];
   api_tenant text[];
   api_channel text[];
@@ -223,16 +232,13 @@ BEGIN
       INSERT INTO messages AS m (tenant_id, channel, account_ref, platform_message_id, conversation_id,
                                  contact_id, direction, author, type, status, text, content,
                                  reply_to_platform_id, related_platform_id, forwarded, errors,
-                                 platform_ts, received_at, raw, edited_at, dispatch_hold, undecodable)
+                                 platform_ts, received_at, raw, edited_at, dispatch_hold, undecodable,
+                                 dispatched_at)
       SELECT DISTINCT ON (b.t, b.c, b.pid)
              b.t, b.c, b.a, b.pid, v.id, k.id, b.dir::msg_direction, b.author::msg_author,
              b.ty::msg_type, b.st::msg_status, b.tx, b.co::jsonb, b.rep, b.rel, b.fw::int2,
-             b.er::jsonb, b.ts, b.rec, b.raw::jsonb, b.ed,
-             CASE WHEN b.dir = 'inbound' AND v.status = 'paused'
-                   AND (v.paused_reason <> 'human_takeover'
-                        OR v.last_human_at > now() - tn.takeover_auto_resume)
-                  THEN v.paused_reason END,
-             b.und
+             b.er::jsonb, b.ts, b.rec, b.raw::jsonb, b.ed, h.hold, b.und,
+             CASE WHEN b.dir = 'inbound' AND h.hold IS NULL AND tn.has_chain IS FALSE THEN now() END
         FROM unnest(m_tenant, m_channel, m_account, m_pid, r_chat, r_user, m_direction, m_author, m_type,
                     m_status, m_text, m_content, m_reply, m_related, m_forwarded, m_errors, m_ts, m_received,
                     m_raw, m_edited, m_undecodable) WITH ORDINALITY
@@ -241,6 +247,11 @@ BEGIN
         LEFT JOIN conversations v ON v.tenant_id = b.t AND v.channel = b.c AND v.chat_id = b.chat
                                  AND v.status <> 'closed'
         LEFT JOIN tenants tn ON tn.id = b.t
+       CROSS JOIN LATERAL (
+             SELECT CASE WHEN b.dir = 'inbound' AND v.status = 'paused'
+                          AND (v.paused_reason <> 'human_takeover'
+                               OR v.last_human_at > now() - tn.takeover_auto_resume)
+                         THEN v.paused_reason END AS hold) h
        WHERE fresh_m[b.ord]
        ORDER BY b.t, b.c, b.pid, b.ed DESC NULLS LAST, b.author = 'business_human', b.ord DESC
       ON CONFLICT (tenant_id, channel, platform_message_id) DO UPDATE
@@ -248,12 +259,13 @@ BEGIN
              edited_at = EXCLUDED.edited_at, raw = EXCLUDED.raw, undecodable = EXCLUDED.undecodable
        WHERE EXCLUDED.edited_at IS NOT NULL AND (m.edited_at IS NULL OR m.edited_at < EXCLUDED.edited_at)
       RETURNING m.tenant_id, m.channel, m.platform_message_id, m.conversation_id,
-                (m.xmax = 0) AS inserted, m.direction, m.dispatch_hold)
+                (m.xmax = 0) AS inserted, m.direction, m.dispatch_hold, m.dispatched_at IS NOT NULL AS handed)
     SELECT array_agg(ins.tenant_id::text), array_agg(ins.channel), array_agg(ins.platform_message_id),
            array_agg(ins.conversation_id),
-           array_agg(ins.inserted AND ins.direction = 'inbound' AND ins.dispatch_hold IS NULL),
-           array_agg(ins.inserted)
-      INTO i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_new FROM ins;
+           array_agg(ins.inserted AND ins.direction = 'inbound' AND ins.dispatch_hold IS NULL AND NOT ins.handed),
+           array_agg(ins.inserted),
+           array_agg(ins.inserted AND ins.handed)
+      INTO i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_new, i_handed FROM ins;
 
     -- 6b. an API send outranks "typed by a person". An API send of a message already stored as
     --     business_human (an older Evolution reports the upsert of an API send before its
@@ -406,16 +418,18 @@ BEGIN
 
   -- what the batch wrote, as rows the caller maps back onto its events (it knows each event's
   -- message id; a join back onto the m_* arrays here would cost more than all the inserts):
-  -- 'event' per new event key; 'message' per message inserted or replaced (its conversation, and
-  -- whether it is to be dispatched); 'claimed' per message an API send corrected
-  RETURN QUERY SELECT 'event'::text, n.t, n.c, n.k, NULL::bigint, NULL::boolean
+  -- 'event' per new event key; 'message' per message inserted or replaced (its conversation,
+  -- whether it is to be dispatched, whether it was handed over as stored); 'claimed' per message an
+  -- API send corrected
+  RETURN QUERY SELECT 'event'::text, n.t, n.c, n.k, NULL::bigint, NULL::boolean, NULL::boolean
                  FROM unnest(n_tenant, n_channel, n_key) AS n(t, c, k);
   IF i_pid IS NOT NULL THEN
-    RETURN QUERY SELECT 'message'::text, i.t, i.c, i.pid, i.conv, i.go
-                   FROM unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch) AS i(t, c, pid, conv, go);
+    RETURN QUERY SELECT 'message'::text, i.t, i.c, i.pid, i.conv, i.go, i.handed
+                   FROM unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_handed)
+                        AS i(t, c, pid, conv, go, handed);
   END IF;
   IF cl_pid IS NOT NULL THEN
-    RETURN QUERY SELECT 'claimed'::text, cl.t, cl.c, cl.pid, cl.conv, NULL::boolean
+    RETURN QUERY SELECT 'claimed'::text, cl.t, cl.c, cl.pid, cl.conv, NULL::boolean, NULL::boolean
                    FROM unnest(cl_tenant, cl_channel, cl_pid, cl_conv) AS cl(t, c, pid, conv);
   END IF;
 END
