@@ -15,8 +15,13 @@ KEEP_WORK="${KEEP_WORK:-0}"                # 1 = keep the PostgreSQL data dir an
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 GATEWAY_JAR="${GATEWAY_JAR:-$ROOT/gateway/target/switchboard.jar}"
+# the bench tools (EmbeddedPostgresCli, StoreCeiling) are gateway test sources, packaged by the build
+# as gateway/target/gateway-<version>-bench.jar; they run with the gateway jar on the class path
+bench_tools_jar() { ls "$ROOT"/gateway/target/gateway-*-bench.jar 2>/dev/null | head -1; }
+BENCH_TOOLS_JAR="${BENCH_TOOLS_JAR:-$(bench_tools_jar)}"
+TOOLS_CP="$GATEWAY_JAR:$BENCH_TOOLS_JAR"
 LOAD_JAR="$ROOT/bench/target/webhook-load.jar"
-PG_CLI=dev.switchboard.gateway.db.EmbeddedPostgresCli
+PG_CLI=dev.switchboard.gateway.bench.EmbeddedPostgresCli
 
 say() { printf '\n== %s\n' "$*"; }
 die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
@@ -71,7 +76,7 @@ bench_cleanup() {
   stop_gateway
   for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
   if [[ -n "$PG_DIR" ]]; then
-    java -cp "$GATEWAY_JAR" "$PG_CLI" stop "$PG_DIR" >/dev/null 2>&1 \
+    java -cp "$TOOLS_CP" "$PG_CLI" stop "$PG_DIR" >/dev/null 2>&1 \
       || echo "$(basename "$0"): warning: could not stop PostgreSQL in $PG_DIR"
   fi
   if [[ -n "$WORK" && -f "$WORK/gateway.log" ]]; then
@@ -101,11 +106,14 @@ stale() { # $1 = jar: missing, or some source/pom newer than it
 }
 
 build_if_stale() {
-  if [[ "$SKIP_BUILD" != 1 ]] && { stale "$GATEWAY_JAR" || stale "$LOAD_JAR"; }; then
+  if [[ "$SKIP_BUILD" != 1 ]] && { stale "$GATEWAY_JAR" || stale "$BENCH_TOOLS_JAR" || stale "$LOAD_JAR"; }; then
     say "build: mvn -q -DskipTests package"
     (cd "$ROOT" && mvn -q -DskipTests package)
+    BENCH_TOOLS_JAR="${BENCH_TOOLS_JAR:-$(bench_tools_jar)}"
+    TOOLS_CP="$GATEWAY_JAR:$BENCH_TOOLS_JAR"
   fi
   [[ -f "$GATEWAY_JAR" ]] || die "missing $GATEWAY_JAR (build failed?)"
+  [[ -f "$BENCH_TOOLS_JAR" ]] || die "missing the bench tools jar gateway/target/gateway-*-bench.jar (build failed?)"
   [[ -f "$LOAD_JAR" ]] || die "missing $LOAD_JAR (build failed?)"
 }
 
@@ -115,7 +123,7 @@ start_postgres() {
   [[ -n "$WORK" ]] || WORK="$(mktemp -d "$RESULTS/work.XXXXXX")"
   say "PostgreSQL: $PG_CLI start"
   PG_DIR="$WORK/pg"
-  PG_URL="$(java -cp "$GATEWAY_JAR" "$PG_CLI" start "$PG_DIR" | grep -E '^postgres(ql)?://' | tail -1 || true)"
+  PG_URL="$(java -cp "$TOOLS_CP" "$PG_CLI" start "$PG_DIR" | grep -E '^postgres(ql)?://' | tail -1 || true)"
   [[ -n "$PG_URL" ]] || die "$PG_CLI start printed no postgresql:// URL"
   echo "url: $(sed -E 's#(//[^:/@]+):[^@]*@#\1:***@#' <<<"$PG_URL")"
   echo "server: $(psql "$PG_URL" -Atc 'show server_version')"

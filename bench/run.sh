@@ -31,7 +31,7 @@ TARGET_P99_MS=25
 
 # ---- fixed names (one-line fixes if the gateway's schema or classes are named differently) ----
 COUNT_SQL="select count(*) from messages where tenant_id='bench'"
-CEILING_CLASS=dev.switchboard.gateway.store.StoreCeiling
+CEILING_CLASS=dev.switchboard.gateway.bench.StoreCeiling
 TENANT=bench
 PHONE_NUMBER_ID=100000000000001
 
@@ -107,7 +107,7 @@ echo "rows stored: $ROWS"
 # ---- 6. ceiling (gateway stopped: PostgreSQL gets the whole machine) -----------------------
 stop_gateway
 say "(b) PostgreSQL ceiling: $CEILING_CLASS --events $CEILING_EVENTS --batch $CEILING_BATCH"
-java -cp "$GATEWAY_JAR" "$CEILING_CLASS" --database-url "$PG_URL" --tenant "$TENANT" \
+java -cp "$TOOLS_CP" "$CEILING_CLASS" --database-url "$PG_URL" --tenant "$TENANT" \
   --phone-number-id "$PHONE_NUMBER_ID" --events "$CEILING_EVENTS" --batch "$CEILING_BATCH" | tee "$WORK/ceiling.out"
 CEILING_JSON="$(sed -n 's/^CEILING //p' "$WORK/ceiling.out" | tail -1)"
 [[ -n "$CEILING_JSON" ]] || die "StoreCeiling printed no CEILING line"

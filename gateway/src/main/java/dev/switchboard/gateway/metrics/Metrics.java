@@ -191,6 +191,15 @@ public final class Metrics {
   }
 
   /** A chain entry that will run again (its plugin asked to retry). */
+  /** New inbound messages of tenants without a plugin chain (marked handed over by inbox_append as stored). */
+  public void unchained(String channel, int count) {
+    if (count > 0) {
+      counter("switchboard.dispatch.unchained",
+          "Inbound messages of tenants without a plugin chain, handed over as they were stored (nothing to dispatch)",
+          "channel", channel).increment(count);
+    }
+  }
+
   public void dispatchRetry() {
     counter("switchboard.dispatch.retries", "Chain entries scheduled to run again").increment();
   }

@@ -2,12 +2,9 @@ package dev.switchboard.gateway.store;
 
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ChatMigration;
-import dev.switchboard.plugin.model.ContactRef;
 import dev.switchboard.plugin.model.ContactState;
-import dev.switchboard.plugin.model.Direction;
 import dev.switchboard.plugin.model.InboundEvent;
 import dev.switchboard.plugin.model.InboundMessage;
-import dev.switchboard.plugin.model.MessageStatus;
 import dev.switchboard.plugin.model.PlatformError;
 import dev.switchboard.plugin.model.PlatformNotice;
 import dev.switchboard.plugin.model.StatusUpdate;
@@ -18,37 +15,22 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The SQL of the inbox. A batch of webhook events is written by one call of the database function
- * {@code inbox_append} (migration V7): ledger (the idempotency authority) → contacts →
+ * {@code inbox_append} (R__inbox_append.sql): ledger (the idempotency authority) → contacts →
  * conversations → messages → edits → receipts, in one round trip and one implicit transaction.
- * This class only lays the events out as the function's column arrays.
+ * This class only sorts the events into the function's argument groups ({@link InboxArguments}).
  */
 public final class InboxRepository {
-
-  /** The function's argument groups: e_* per event, m_* per message, s_* per receipt, x_* per state change. */
-  private static final int EVENT_COLUMNS = 10;
-  private static final int MESSAGE_COLUMNS = 26;
-  private static final int RECEIPT_COLUMNS = 8;
-  private static final int STATE_COLUMNS = 9;
-  private static final int ARGUMENTS = EVENT_COLUMNS + MESSAGE_COLUMNS + RECEIPT_COLUMNS + STATE_COLUMNS;
-
-  static final String APPEND = "SELECT row_kind, row_tenant, row_channel, row_id, row_conversation, row_dispatch"
-      + " FROM inbox_append("
-      + java.util.stream.IntStream.rangeClosed(1, ARGUMENTS).mapToObj(i -> "$" + i)
-          .collect(java.util.stream.Collectors.joining(", ")) + ")";
 
   static final String INSERT_AUDIT = """
       INSERT INTO inbound_events (tenant_id, channel, idem_key, event_type, outcome, received_at,
@@ -57,8 +39,9 @@ public final class InboxRepository {
       ON CONFLICT (tenant_id, channel, idem_key) DO NOTHING""";
 
   /** One event of the batch with its tenant and channel. */
-  record Item(String tenant, String channel, InboundEvent event, Instant receivedAt) {
-    String key() {
+  public record Item(String tenant, String channel, InboundEvent event, Instant receivedAt) {
+    /** The event's key, as {@link Written} names it. */
+    public String key() {
       return RecentKeys.key(tenant, channel, event.idempotencyKey());
     }
   }
@@ -74,9 +57,11 @@ public final class InboxRepository {
    *                 upsert reported before the API echo of the same message)
    * @param messagesStored keys of new message events whose message this batch inserted or replaced
    *                 (not a second event of a message already stored)
+   * @param handedOver keys of new inbound messages handed over as they were stored: their tenant has
+   *                 no plugin chain ({@code tenants.has_chain} false), so nothing is dispatched
    */
   public record Written(Set<String> newKeys, Map<String, Long> dispatch, Set<String> claimed,
-                        Set<String> messagesStored) {
+                        Set<String> messagesStored, Set<String> handedOver) {
   }
 
   /** Writes the batch (one statement: atomic). */
@@ -85,12 +70,15 @@ public final class InboxRepository {
     for (Item item : items) {
       unique.putIfAbsent(item.key(), item); // one copy of each key per batch
     }
-    return client.preparedQuery(APPEND).execute(arguments(unique.values()))
+    return client.preparedQuery(InboxArguments.CALL).execute(arguments(unique.values()))
         .map(rows -> written(unique.values(), rows));
   }
 
-  /** What one stored message became: its conversation (null: none), and whether it goes to the plugins. */
-  private record Stored(Long conversation, boolean dispatch) {
+  /**
+   * What one stored message became: its conversation (null: none), whether it goes to the
+   * dispatcher, and whether it was handed over as stored (no chain).
+   */
+  private record Stored(Long conversation, boolean dispatch, boolean handedOver) {
   }
 
   /**
@@ -107,7 +95,8 @@ public final class InboxRepository {
       String id = RecentKeys.key(row.getString(1), row.getString(2), row.getString(3));
       switch (row.getString(0)) {
         case "event" -> newIds.add(id);
-        case "message" -> stored.put(id, new Stored(row.getLong(4), Boolean.TRUE.equals(row.getBoolean(5))));
+        case "message" -> stored.put(id, new Stored(row.getLong(4), Boolean.TRUE.equals(row.getBoolean(5)),
+            Boolean.TRUE.equals(row.getBoolean(6))));
         case "claimed" -> claimedIds.add(id);
         default -> throw new IllegalStateException("inbox_append returned a row of kind " + row.getString(0));
       }
@@ -133,6 +122,7 @@ public final class InboxRepository {
     Map<String, Long> dispatch = new HashMap<>();
     Set<String> claimed = new HashSet<>();
     Set<String> messagesStored = new HashSet<>();
+    Set<String> handedOver = new HashSet<>();
     Set<String> handedOn = new HashSet<>();
     for (Item item : newMessages) {
       InboundMessage m = (InboundMessage) item.event();
@@ -142,13 +132,15 @@ public final class InboxRepository {
         messagesStored.add(item.key());
         if (s.dispatch() && handedOn.add(messageKey)) {
           dispatch.put(item.key(), s.conversation());
+        } else if (s.handedOver() && handedOn.add(messageKey)) {
+          handedOver.add(item.key());
         }
       }
       if (m.author() == Author.BUSINESS_API && claimedIds.remove(messageKey)) {
         claimed.add(item.key());
       }
     }
-    return new Written(keys, dispatch, claimed, messagesStored);
+    return new Written(keys, dispatch, claimed, messagesStored, handedOver);
   }
 
   public Future<Void> audit(SqlClient client, AuditRecord a) {
@@ -159,14 +151,14 @@ public final class InboxRepository {
   }
 
   /**
-   * The column arrays of {@code inbox_append}: every event, then the messages, the receipts and the
-   * state changes.
+   * The arguments of {@code inbox_append} ({@link InboxArguments}): every event for the ledger, then
+   * the messages, the receipts and the state changes.
    */
   private static Tuple arguments(java.util.Collection<Item> items) {
-    Columns events = new Columns(EVENT_COLUMNS, items.size());
-    List<Item> messages = new ArrayList<>();
-    List<Item> receipts = new ArrayList<>();
-    Columns x = new Columns(STATE_COLUMNS, 0);
+    List<InboxArguments.EventRow> events = new ArrayList<>(items.size());
+    List<InboxArguments.MessageRow> messages = new ArrayList<>();
+    List<InboxArguments.ReceiptRow> receipts = new ArrayList<>();
+    List<InboxArguments.StateRow> states = new ArrayList<>();
     for (Item item : items) {
       InboundEvent e = item.event();
       String outcome = "accepted";
@@ -182,11 +174,15 @@ public final class InboxRepository {
         };
         detail = notice.detail();
         payload = notice.rawJson();
-      } else if (e instanceof StatusUpdate) {
+        if (notice.kind() == PlatformNotice.Kind.ACCOUNT_STATE && notice.detail() != null) {
+          states.add(new InboxArguments.StateRow(item, "account_state", e.accountRef(), notice.detail(), null,
+              notice.rawJson()));
+        }
+      } else if (e instanceof StatusUpdate st) {
         payload = e.rawJson();
-        receipts.add(item);
+        receipts.add(new InboxArguments.ReceiptRow(item, st, st.errors().isEmpty() ? null : st.errors().get(0)));
       } else if (e instanceof InboundMessage msg) {
-        messages.add(item);
+        messages.add(new InboxArguments.MessageRow(item, msg));
         if (msg.undecodable() != null) { // the ledger keeps its raw JSON too: it is what was not understood
           outcome = "undecodable";
           detail = msg.undecodable();
@@ -194,91 +190,16 @@ public final class InboxRepository {
         }
       } else if (e instanceof ContactState cs) {
         payload = e.rawJson();
-        x.add(item.tenant(), item.channel(), text(e.idempotencyKey()), cs.blocked() ? "blocked" : "unblocked",
-            text(cs.contact().platformUserId()), text(cs.contact().displayName()), text(cs.contact().username()),
-            utc(e.occurredAt()), null);
+        states.add(new InboxArguments.StateRow(item, cs.blocked() ? "blocked" : "unblocked",
+            cs.contact().platformUserId(), cs.contact().displayName(), cs.contact().username(), null));
       } else if (e instanceof ChatMigration cm) {
         payload = e.rawJson();
         detail = cm.fromChatId() + " -> " + cm.toChatId();
-        x.add(item.tenant(), item.channel(), text(e.idempotencyKey()), "migrate", text(cm.fromChatId()),
-            text(cm.toChatId()), null, utc(e.occurredAt()), null);
+        states.add(new InboxArguments.StateRow(item, "migrate", cm.fromChatId(), cm.toChatId(), null, null));
       }
-      if (e instanceof PlatformNotice notice && notice.kind() == PlatformNotice.Kind.ACCOUNT_STATE
-          && notice.detail() != null) {
-        x.add(item.tenant(), item.channel(), text(e.idempotencyKey()), "account_state", text(e.accountRef()),
-            text(notice.detail()), null, utc(e.occurredAt()), Sanitize.json(notice.rawJson()));
-      }
-      events.add(item.tenant(), item.channel(), text(e.idempotencyKey()), e.eventType(), outcome,
-          text(e.accountRef()), utc(e.occurredAt()), utc(item.receivedAt()), text(detail), Sanitize.json(payload));
+      events.add(new InboxArguments.EventRow(item, outcome, detail, payload));
     }
-    Columns m = new Columns(MESSAGE_COLUMNS, messages.size());
-    for (Item item : messages) {
-      InboundMessage msg = (InboundMessage) item.event();
-      boolean inbound = msg.direction() == Direction.INBOUND;
-      ContactRef contact = msg.contact(); // null only for an undecodable message whose sender is unknown
-      m.add(item.tenant(), item.channel(), text(msg.idempotencyKey()), text(msg.accountRef()),
-          text(msg.platformMessageId()), text(msg.chatId()), contact == null ? null : text(contact.platformUserId()),
-          contact == null ? null : contact.e164(),
-          contact == null || !inbound ? null : text(contact.displayName()), // an echo says nothing of the contact's name
-          contact == null ? null : text(contact.username()), msg.direction().label(),
-          msg.author().name().toLowerCase(Locale.ROOT), msg.type().label(),
-          (inbound ? MessageStatus.DELIVERED : MessageStatus.SENT).label(), text(msg.text()),
-          Sanitize.json(MessageContent.toJson(msg)), text(msg.replyToMessageId()), text(msg.relatedMessageId()),
-          msg.forwarded(), msg.errors().isEmpty() ? null : Sanitize.json(errorsJson(msg.errors()).encode()),
-          utc(msg.occurredAt()), utc(item.receivedAt()), Sanitize.json(msg.rawJson()), utc(msg.editedAt()),
-          contact == null ? null : text(contact.altUserId()), text(msg.undecodable()));
-    }
-    Columns s = new Columns(RECEIPT_COLUMNS, receipts.size());
-    for (Item item : receipts) {
-      StatusUpdate st = (StatusUpdate) item.event();
-      PlatformError error = st.errors().isEmpty() ? null : st.errors().get(0);
-      s.add(item.tenant(), item.channel(), text(st.idempotencyKey()), text(st.platformMessageId()),
-          st.status().label(), utc(st.occurredAt()), error == null ? null : text(error.code()),
-          error == null ? null : text(firstNonNull(error.details(), error.message(), error.title())));
-    }
-    Object[] all = new Object[ARGUMENTS];
-    events.copyInto(all, 0, new Class<?>[] {String.class, String.class, String.class, String.class,
-        String.class, String.class, OffsetDateTime.class, OffsetDateTime.class, String.class, String.class});
-    Class<?>[] mTypes = new Class<?>[MESSAGE_COLUMNS];
-    java.util.Arrays.fill(mTypes, String.class);
-    mTypes[18] = Integer.class;
-    mTypes[20] = OffsetDateTime.class;
-    mTypes[21] = OffsetDateTime.class;
-    mTypes[23] = OffsetDateTime.class;
-    m.copyInto(all, EVENT_COLUMNS, mTypes);
-    s.copyInto(all, EVENT_COLUMNS + MESSAGE_COLUMNS, new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
-        OffsetDateTime.class, String.class, String.class});
-    x.copyInto(all, EVENT_COLUMNS + MESSAGE_COLUMNS + RECEIPT_COLUMNS, new Class<?>[] {String.class, String.class, String.class, String.class, String.class,
-        String.class, String.class, OffsetDateTime.class, String.class});
-    return Tuple.from(all);
-  }
-
-  /** Values laid out row by row, handed over column by column as typed arrays. */
-  private static final class Columns {
-    private final int width;
-    private final List<Object[]> rows;
-
-    Columns(int width, int expectedRows) {
-      this.width = width;
-      this.rows = new ArrayList<>(expectedRows);
-    }
-
-    void add(Object... values) {
-      if (values.length != width) {
-        throw new IllegalArgumentException("expected " + width + " values, got " + values.length);
-      }
-      rows.add(values);
-    }
-
-    void copyInto(Object[] target, int offset, Class<?>[] types) {
-      for (int col = 0; col < width; col++) {
-        Object[] arr = (Object[]) java.lang.reflect.Array.newInstance(types[col], rows.size());
-        for (int r = 0; r < rows.size(); r++) {
-          arr[r] = rows.get(r)[col];
-        }
-        target[offset + col] = arr;
-      }
-    }
+    return Tuple.from(InboxArguments.values(events, messages, receipts, states));
   }
 
   private static String text(String s) {
@@ -303,18 +224,7 @@ public final class InboxRepository {
     return arr;
   }
 
-  private static String firstNonNull(String... values) {
-    for (String v : values) {
-      if (v != null) {
-        return v;
-      }
-    }
-    return null;
-  }
-
   static OffsetDateTime utc(Instant instant) {
-    // built from epoch fields: atOffset() would look zone rules up for every value
-    return instant == null ? null : OffsetDateTime.of(
-        LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC), ZoneOffset.UTC);
+    return InboxArguments.utc(instant);
   }
 }

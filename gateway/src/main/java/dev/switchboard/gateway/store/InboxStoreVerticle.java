@@ -232,6 +232,7 @@ public final class InboxStoreVerticle extends VerticleBase {
       int duplicates = 0;
       int humans = 0;
       int claims = 0;
+      int unchained = 0;
       for (InboundEvent e : r.events()) {
         String key = RecentKeys.key(r.tenantId(), r.channel(), e.idempotencyKey());
         if (newKeys.remove(key)) {
@@ -247,6 +248,8 @@ public final class InboxStoreVerticle extends VerticleBase {
           if (e instanceof InboundMessage message && written.dispatch().containsKey(key)) {
             vertx.eventBus().publish(Addresses.DISPATCH,
                 new Dispatch(r.tenantId(), r.channel(), written.dispatch().get(key), message));
+          } else if (written.handedOver().contains(key)) {
+            unchained++; // no plugin chain: handed over as stored, nothing to dispatch
           } else if (e instanceof InboundMessage m && m.direction() == Direction.INBOUND && m.editedAt() == null
               && written.messagesStored().contains(key)) {
             metrics.held("paused"); // stored while its conversation is paused (human takeover or by API)
@@ -259,6 +262,7 @@ public final class InboxStoreVerticle extends VerticleBase {
       metrics.duplicates(r.channel(), duplicates);
       metrics.humanReplies(r.channel(), humans);
       metrics.takeoverCorrections(r.channel(), claims);
+      metrics.unchained(r.channel(), unchained);
       p.message().reply(new AppendResult(stored, duplicates));
     }
     storedByType.forEach((k, count) -> {

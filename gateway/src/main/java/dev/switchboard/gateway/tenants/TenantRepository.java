@@ -31,15 +31,15 @@ public final class TenantRepository {
   private static final String UPSERT_TENANT = """
       INSERT INTO tenants (id, name, api_key_hashes, inbound_per_second, inbound_burst,
                            outbound_per_second, outbound_burst, per_contact_daily,
-                           takeover_auto_resume, plugin_chain, timezone, daily_quota_notice, source)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9), $10, $11, $12, $13)
+                           takeover_auto_resume, plugin_chain, has_chain, timezone, daily_quota_notice, source)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9), $10, $14, $11, $12, $13)
       ON CONFLICT (id) DO UPDATE SET source = EXCLUDED.source,
         name = EXCLUDED.name, api_key_hashes = EXCLUDED.api_key_hashes,
         inbound_per_second = EXCLUDED.inbound_per_second, inbound_burst = EXCLUDED.inbound_burst,
         outbound_per_second = EXCLUDED.outbound_per_second, outbound_burst = EXCLUDED.outbound_burst,
         per_contact_daily = EXCLUDED.per_contact_daily,
         takeover_auto_resume = EXCLUDED.takeover_auto_resume,
-        plugin_chain = EXCLUDED.plugin_chain, timezone = EXCLUDED.timezone,
+        plugin_chain = EXCLUDED.plugin_chain, has_chain = EXCLUDED.has_chain, timezone = EXCLUDED.timezone,
         daily_quota_notice = EXCLUDED.daily_quota_notice, updated_at = now()""";
 
   private static final String UPSERT_ACCOUNT = """
@@ -114,7 +114,9 @@ public final class TenantRepository {
     Tuple tenant = Tuple.from(new Object[] {t.id(), t.name(), keyHashes, t.inbound().perSecond(), t.inbound().burst(),
         t.outbound().perSecond(), t.outbound().burst(), t.perContactDaily(),
         (double) t.autoResumeAfter().getSeconds(), io.vertx.core.buffer.Buffer.buffer(chain), t.timezone().getId(),
-        t.dailyQuotaNotice(), source});
+        t.dailyQuotaNotice(), source,
+        // the chain is sealed in plugin_chain; inbox_append hands the messages of a tenant without one over as stored
+        !new io.vertx.core.json.JsonArray(t.pluginsJson()).isEmpty()});
     Future<Void> f = tx.preparedQuery(UPSERT_TENANT).execute(tenant).mapEmpty();
     for (var entry : accounts.entrySet()) {
       String channel = entry.getKey();

@@ -42,7 +42,9 @@ class EvolutionWebhookIT {
         .put("apiKeys", new JsonArray().add("key-" + TENANT + "-0123456789abcdef"))
         .put("takeover", new JsonObject().put("autoResumeAfter", "PT3S"))
         .put("channels", new JsonObject().put("evolution", new JsonObject()
-            .put("serverUrl", "http://127.0.0.1:9").put("instance", INSTANCE).put("apiKey", API_KEY)));
+            .put("serverUrl", "http://127.0.0.1:9").put("instance", INSTANCE).put("apiKey", API_KEY)))
+        // a chain, so that new messages are published to the dispatcher (without one they are handed over as stored)
+        .put("plugins", RunningGateway.quietChain());
     gw = RunningGateway.start(tenant, new JsonObject().put("admin", new JsonObject().put("token", ADMIN)));
     gw.gateway().vertx().eventBus().<Dispatch>localConsumer(Addresses.DISPATCH,
         m -> DISPATCHED.put(m.body().message().platformMessageId(), m.body()));

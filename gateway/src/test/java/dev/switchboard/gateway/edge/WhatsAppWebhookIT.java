@@ -39,7 +39,9 @@ class WhatsAppWebhookIT {
 
   @BeforeAll
   static void start() {
-    gw = RunningGateway.start(TENANT, 100_000, 100_000);
+    // a chain, so that new messages are published to the dispatcher (without one they are handed over as stored)
+    gw = RunningGateway.start(RunningGateway.tenantConfig(TENANT, 100_000, 100_000)
+        .put("plugins", RunningGateway.quietChain()), new JsonObject());
     gw.gateway().vertx().eventBus().<Dispatch>localConsumer(Addresses.DISPATCH,
         m -> DISPATCHED.put(m.body().message().platformMessageId(), m.body()));
   }

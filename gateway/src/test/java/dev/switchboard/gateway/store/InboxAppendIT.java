@@ -199,4 +199,57 @@ class InboxAppendIT {
         + "WHERE tenant_id = ? AND channel = 'whatsapp' AND idem_key = ?", TENANT, id))
         .containsExactly("message:undecodable", "undecodable", "message without a user id", "who am I");
   }
+
+  @Test
+  void aTenantWithoutAChainHasItsNewMessagesHandedOverAsTheyAreStored() throws Exception {
+    String unchained = "inbox-append-it-nochain";
+    TestDatabase.number("INSERT INTO tenants (id, name, has_chain) VALUES (?, 'No chain', false) "
+        + "ON CONFLICT (id) DO UPDATE SET has_chain = false RETURNING 1", unchained);
+    String chat = chat();
+    InboundMessage customer = message(chat, id(), Author.CONTACT, "Oi");
+    InboundMessage human = message(chat, id(), Author.BUSINESS_HUMAN, "Deixa comigo");
+    Instant now = Instant.now();
+    InboxRepository.Written first = repository.append(pool, List.of(new InboxRepository.Item(unchained, CHANNEL, customer, now)))
+        .await(10, TimeUnit.SECONDS);
+    InboxRepository.Written pause = repository.append(pool, List.of(new InboxRepository.Item(unchained, CHANNEL, human, now)))
+        .await(10, TimeUnit.SECONDS);
+    InboundMessage held = message(chat, id(), Author.CONTACT, "Alguém?");
+    InboxRepository.Written second = repository.append(pool, List.of(new InboxRepository.Item(unchained, CHANNEL, held, now)))
+        .await(10, TimeUnit.SECONDS);
+
+    // nothing goes to the dispatcher: the customer's message is handed over already, the one the
+    // takeover holds stays held (and unmarked, as for a tenant with a chain), the business echo is outbound
+    assertThat(first.dispatch()).isEmpty();
+    assertThat(first.handedOver()).containsExactly(RecentKeys.key(unchained, CHANNEL, customer.idempotencyKey()));
+    assertThat(pause.dispatch()).isEmpty();
+    assertThat(pause.handedOver()).isEmpty();
+    assertThat(second.dispatch()).isEmpty();
+    assertThat(second.handedOver()).isEmpty();
+    String sql = "SELECT (dispatched_at IS NOT NULL)::text, dispatch_hold FROM messages "
+        + "WHERE tenant_id = ? AND channel = ? AND platform_message_id = ?";
+    assertThat(TestDatabase.row(sql, unchained, CHANNEL, customer.platformMessageId())).containsExactly("true", null);
+    assertThat(TestDatabase.row(sql, unchained, CHANNEL, human.platformMessageId())).containsExactly("false", null);
+    assertThat(TestDatabase.row(sql, unchained, CHANNEL, held.platformMessageId()))
+        .containsExactly("false", "human_takeover");
+
+    // a tenant with a chain: left for the dispatcher's hand-over
+    InboundMessage chained = message(chat(), id(), Author.CONTACT, "Olá");
+    InboxRepository.Written third = append(chained);
+    assertThat(third.dispatch()).containsKey(key(chained));
+    assertThat(third.handedOver()).isEmpty();
+    assertThat(TestDatabase.row(sql, TENANT, CHANNEL, chained.platformMessageId())).containsExactly("false", null);
+  }
+
+  @Test
+  void theDeclaredArgumentsAreTheFunctionsArgumentsInOrderWithTheirTypes() {
+    List<String> declared = new java.util.ArrayList<>();
+    for (int i = 0; i < InboxArguments.NAMES.size(); i++) {
+      declared.add(InboxArguments.NAMES.get(i) + " " + InboxArguments.TYPES.get(i).replace("int[]", "integer[]")
+          .replace("timestamptz[]", "timestamp with time zone[]"));
+    }
+    String inDatabase = TestDatabase.row("SELECT string_agg(a.name || ' ' || format_type(a.type, NULL), ',' ORDER BY a.n) "
+        + "FROM pg_proc p, unnest(p.proargnames[1:p.pronargs], p.proargtypes::oid[]) WITH ORDINALITY AS a(name, type, n) "
+        + "WHERE p.proname = 'inbox_append'").get(0);
+    assertThat(inDatabase).isEqualTo(String.join(",", declared));
+  }
 }

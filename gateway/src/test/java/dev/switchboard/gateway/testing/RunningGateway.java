@@ -72,6 +72,17 @@ public final class RunningGateway implements AutoCloseable {
     return new RunningGateway(Gateway.start(null, config, env), tenantConfig.getString("id"));
   }
 
+  /**
+   * A plugin chain that answers nothing (one auto-reply rule no text matches). A tenant with it has
+   * each new inbound message handed to the dispatcher on the bus ({@code sb.dispatch}), which tests
+   * can observe; a tenant without a chain has its messages handed over as they are stored, and
+   * nothing is published.
+   */
+  public static JsonArray quietChain() {
+    return new JsonArray().add(new JsonObject().put("type", "auto-reply").put("rules", new JsonArray()
+        .add(new JsonObject().put("match", "^a rule that matches no test message$").put("reply", "never sent"))));
+  }
+
   public static JsonObject tenantConfig(String tenant, int perSecond, int burst) {
     return new JsonObject()
         .put("id", tenant)

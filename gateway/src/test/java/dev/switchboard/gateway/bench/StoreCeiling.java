@@ -1,12 +1,14 @@
-package dev.switchboard.gateway.store;
+package dev.switchboard.gateway.bench;
 
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.plugins.PluginLoader;
+import dev.switchboard.gateway.store.InboxRepository;
 import dev.switchboard.plugin.channel.AccountConfig;
 import dev.switchboard.plugin.channel.ChannelPlugin;
 import dev.switchboard.plugin.channel.DecodeResult;
 import dev.switchboard.plugin.channel.WebhookRequest;
+import dev.switchboard.plugin.model.InboundMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -33,9 +35,17 @@ import javax.crypto.spec.SecretKeySpec;
  * sender's business-scoped user id ({@code from_user_id}, {@code contacts[].user_id}), as Graph API
  * v25+ sends it for every user.
  *
- * <pre>java -cp switchboard.jar dev.switchboard.gateway.store.StoreCeiling --database-url URL
- *   --tenant bench --phone-number-id ID [--events 200000] [--batch 128] [--concurrency 3]
- *   [--user-ids false]</pre>
+ * <p>The tenant has no plugin chain ({@code tenants.has_chain} false, as the bench's config
+ * {@code plugins: []} makes it), so {@code inbox_append} hands each message over as it stores it.
+ * With {@code --dispatcher-hand-over true} the tenant counts as having a chain instead, and after each
+ * batch the messages are handed over the way the dispatcher does for a chained tenant
+ * ({@code dispatch_take_keys}, one call after the other on a connection of their own) with an empty
+ * chain list: the database work of every webhook before V13.
+ *
+ * <p>A bench tool (in the gateway's test sources, packaged as {@code gateway-<version>-bench.jar}):
+ * <pre>java -cp gateway/target/switchboard.jar:gateway/target/gateway-0.1.0-SNAPSHOT-bench.jar
+ *   dev.switchboard.gateway.bench.StoreCeiling --database-url URL --tenant bench --phone-number-id ID
+ *   [--events 200000] [--batch 128] [--concurrency 3] [--user-ids false] [--dispatcher-hand-over false]</pre>
  */
 public final class StoreCeiling {
   private StoreCeiling() {
@@ -54,60 +64,112 @@ public final class StoreCeiling {
     int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "3"));
     String runId = a.getOrDefault("run-id", Long.toString(System.currentTimeMillis(), 36));
     boolean userIds = Boolean.parseBoolean(a.getOrDefault("user-ids", "false"));
+    boolean dispatcherHandOver = Boolean.parseBoolean(a.getOrDefault("dispatcher-hand-over", "false"));
 
     new dev.switchboard.migrations.Migrator(url.jdbcUrl(), url.user(), url.password()).migrate();
     List<InboxRepository.Item> items = decode(tenant, phoneNumberId, events, runId, userIds);
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(concurrency))
         .connectingTo(url.connectOptions()).using(vertx).build();
+    Pool takes = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+        .connectingTo(url.connectOptions()).using(vertx).build();
     try {
-      ensureTenant(pool, tenant).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      InboxRepository repository = new InboxRepository();
+      ensureTenant(pool, tenant, dispatcherHandOver).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Writer writer = new Writer(vertx, pool, dispatcherHandOver ? takes : null, batch, concurrency);
       // warm up prepared statements and caches
-      write(vertx, pool, repository, items.subList(0, Math.min(items.size(), batch * 20)), batch, concurrency);
+      writer.write(items.subList(0, Math.min(items.size(), batch * 20)));
       List<InboxRepository.Item> timed = items.subList(Math.min(items.size(), batch * 20), items.size());
       long start = System.nanoTime();
-      write(vertx, pool, repository, timed, batch, concurrency);
+      writer.write(timed);
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf("CEILING {\"rowsPerSec\":%.0f,\"events\":%d,\"batch\":%d,\"concurrency\":%d,\"seconds\":%.2f,"
-          + "\"userIds\":%b}%n", timed.size() / seconds, timed.size(), batch, concurrency, seconds, userIds);
+          + "\"userIds\":%b,\"dispatcherHandOver\":%b}%n", timed.size() / seconds, timed.size(), batch, concurrency,
+          seconds, userIds, dispatcherHandOver);
     } finally {
+      takes.close();
       pool.close();
       vertx.close();
     }
   }
 
-  private static void write(Vertx vertx, Pool pool, InboxRepository repository, List<InboxRepository.Item> items,
-                            int batch, int concurrency) throws Exception {
-    AtomicInteger next = new AtomicInteger();
-    Promise<Void> done = Promise.promise();
-    AtomicInteger running = new AtomicInteger(concurrency);
-    vertx.runOnContext(v -> {
-      for (int i = 0; i < concurrency; i++) {
-        loop(pool, repository, items, batch, next, running, done);
-      }
-    });
-    done.future().toCompletionStage().toCompletableFuture().get(600, TimeUnit.SECONDS);
-  }
+  /** Appends the items in batches on {@code concurrency} connections; with {@code takes}, hands them over after each. */
+  private static final class Writer {
+    private final Vertx vertx;
+    private final Pool pool;
+    private final Pool takes;
+    private final int batch;
+    private final int concurrency;
+    private final InboxRepository repository = new InboxRepository();
+    /** The hand-over in progress: one after the other, as the dispatcher does them (guarded by this). */
+    private Future<Void> handOvers = Future.succeededFuture();
 
-  private static void loop(Pool pool, InboxRepository repository, List<InboxRepository.Item> items, int batch,
-                           AtomicInteger next, AtomicInteger running, Promise<Void> done) {
-    int from = next.getAndAdd(batch);
-    if (from >= items.size()) {
-      if (running.decrementAndGet() == 0) {
-        done.tryComplete();
-      }
-      return;
+    Writer(Vertx vertx, Pool pool, Pool takes, int batch, int concurrency) {
+      this.vertx = vertx;
+      this.pool = pool;
+      this.takes = takes;
+      this.batch = batch;
+      this.concurrency = concurrency;
     }
-    List<InboxRepository.Item> slice = items.subList(from, Math.min(items.size(), from + batch));
-    repository.append(pool, slice)
-        .onSuccess(keys -> loop(pool, repository, items, batch, next, running, done))
-        .onFailure(done::tryFail);
+
+    void write(List<InboxRepository.Item> items) throws Exception {
+      AtomicInteger next = new AtomicInteger();
+      Promise<Void> done = Promise.promise();
+      AtomicInteger running = new AtomicInteger(concurrency);
+      vertx.runOnContext(v -> {
+        for (int i = 0; i < concurrency; i++) {
+          loop(items, next, running, done);
+        }
+      });
+      done.future().toCompletionStage().toCompletableFuture().get(600, TimeUnit.SECONDS);
+      Future<Void> last;
+      synchronized (this) {
+        last = handOvers;
+      }
+      last.toCompletionStage().toCompletableFuture().get(600, TimeUnit.SECONDS);
+    }
+
+    private void loop(List<InboxRepository.Item> items, AtomicInteger next, AtomicInteger running, Promise<Void> done) {
+      int from = next.getAndAdd(batch);
+      if (from >= items.size()) {
+        if (running.decrementAndGet() == 0) {
+          done.tryComplete();
+        }
+        return;
+      }
+      List<InboxRepository.Item> slice = items.subList(from, Math.min(items.size(), from + batch));
+      repository.append(pool, slice)
+          .onSuccess(written -> {
+            if (takes != null) {
+              handOver(slice, written);
+            }
+            loop(items, next, running, done);
+          })
+          .onFailure(done::tryFail);
+    }
+
+    private synchronized void handOver(List<InboxRepository.Item> slice, InboxRepository.Written written) {
+      List<String> tenants = new ArrayList<>();
+      List<String> channels = new ArrayList<>();
+      List<String> pids = new ArrayList<>();
+      for (InboxRepository.Item item : slice) {
+        if (written.dispatch().containsKey(item.key())) {
+          tenants.add(item.tenant());
+          channels.add(item.channel());
+          pids.add(((InboundMessage) item.event()).platformMessageId());
+        }
+      }
+      handOvers = handOvers.compose(v -> takes.preparedQuery(
+              "SELECT message_id, tenant_id, conversation_id, held, notice FROM dispatch_take_keys($1, $2, $3, $4)")
+          .execute(Tuple.of(tenants.toArray(String[]::new), channels.toArray(String[]::new),
+              pids.toArray(String[]::new), new String[0]))
+          .mapEmpty());
+    }
   }
 
-  private static Future<Void> ensureTenant(Pool pool, String tenant) {
-    return pool.preparedQuery("INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(tenant)).mapEmpty();
+  private static Future<Void> ensureTenant(Pool pool, String tenant, boolean dispatcherHandOver) {
+    return pool.preparedQuery("INSERT INTO tenants (id, name, has_chain) VALUES ($1, $1, $2)"
+            + " ON CONFLICT (id) DO UPDATE SET has_chain = EXCLUDED.has_chain")
+        .execute(Tuple.of(tenant, dispatcherHandOver)).mapEmpty();
   }
 
   /** Real signed webhooks, decoded by the real plugin: exactly what the gateway would store. */

@@ -1,12 +1,14 @@
-package dev.switchboard.gateway.db;
+package dev.switchboard.gateway.bench;
 
 import dev.switchboard.gateway.StartupException;
+import dev.switchboard.gateway.db.EmbeddedPostgres;
 import java.nio.file.Path;
 
 /**
- * {@code java -cp switchboard.jar dev.switchboard.gateway.db.EmbeddedPostgresCli start|stop <dir>}:
- * starts (printing its URL, with password) or stops a PostgreSQL server under {@code <dir>}, with
- * the same mechanism as the gateway's embedded default. Used by {@code bench/run.sh}.
+ * {@code java -cp switchboard.jar:gateway-<version>-bench.jar dev.switchboard.gateway.bench.EmbeddedPostgresCli
+ * start|stop <dir>}: starts (printing its URL, with password) or stops a PostgreSQL server under
+ * {@code <dir>}, with the same mechanism as the gateway's embedded default. Used by {@code bench/run.sh}
+ * and {@code bench/outbound.sh}; a bench tool, not part of the gateway's jar.
  */
 public final class EmbeddedPostgresCli {
   private EmbeddedPostgresCli() {

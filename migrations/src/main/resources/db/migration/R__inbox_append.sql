@@ -1,0 +1,437 @@
+-- The current definition of inbox_append, the inbox's batch write. Flyway applies this repeatable
+-- migration after every pending versioned one, and again whenever this file changes: change the
+-- function here, never in a V migration. (A V migration that redefined it would be overwritten by
+-- this file on a new database, where this file runs after it, but would stay in force on an
+-- existing one, where this file has run before and is unchanged.) A change of the tables it
+-- writes comes in a V migration, which this file then uses. V2, V3, V4 and V7 hold the earlier
+-- definitions, kept as they were applied (Flyway checks their checksums).
+--
+-- Every earlier signature is dropped first: a change of arguments or of the result makes a new
+-- function rather than a replacement, and the gateway must find exactly one.
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+            WHERE p.proname = 'inbox_append' AND p.pronamespace = current_schema()::regnamespace
+  LOOP
+    EXECUTE format('DROP FUNCTION %s', f);
+  END LOOP;
+END
+$$;
+
+-- inbox_append: writes one group-commit batch of webhook events in a single call (one round trip,
+-- one implicit transaction). Called by the gateway's inbox store.
+--
+-- e_*: every event of the batch, for the ledger (the idempotency authority).
+-- m_*: the message events (inbound messages and business echoes), with their contact and chat;
+--      m_edited is set for a new version of an earlier message; m_alt is another id of the contact
+--      (WhatsApp's business-scoped user id next to a phone number), or null; m_undecodable is why
+--      the channel could not read the message, or null. m_user and m_chat are null for an
+--      undecodable message whose sender or chat is unknown: it is stored without contact or
+--      conversation.
+-- s_*: the delivery receipts.
+-- x_*: state changes: kind 'blocked' / 'unblocked' (x_a user id, x_b display name, x_c username),
+--      'migrate' (x_a old chat id, x_b new chat id), 'account_state' (x_a account ref, x_b state,
+--      x_detail JSON).
+-- Returns rows of three kinds: 'event' (id = the key of an event that was new), 'message' (id = the
+-- platform message id of a message inserted or replaced, its conversation, whether it is to be
+-- handed to the dispatcher: new, inbound, conversation not paused, tenant with a plugin chain; and
+-- whether it was handed over as it was stored: the same, for a tenant without a chain) and
+-- 'claimed' (a message stored as typed by a person that an API send of this batch corrected).
+--
+-- Hand-over (V13): a new inbound message that is not held and whose tenant has no plugin chain
+-- (tenants.has_chain false) is stored with dispatched_at set: there is nothing to run, so the
+-- dispatcher has nothing to take (it used to mark each such message in a second statement after
+-- the commit, and each of those updates wrote a second version of the row). Messages of tenants
+-- with a chain are left for the dispatcher's hand-over (dispatch_take: queue row, daily quota in
+-- storage order), and so are held messages that step 6b releases.
+--
+-- Each statement of a VOLATILE function sees a fresh snapshot, so a contact or conversation that a
+-- concurrent batch inserted (ON CONFLICT waited for it) is visible to the next statement.
+-- Rows are inserted in key order so concurrent batches take index locks in the same order.
+CREATE FUNCTION inbox_append(
+  e_tenant text[], e_channel text[], e_key text[], e_type text[], e_outcome text[], e_account text[],
+  e_occurred timestamptz[], e_received timestamptz[], e_detail text[], e_payload text[],
+  m_tenant text[], m_channel text[], m_key text[], m_account text[], m_pid text[], m_chat text[],
+  m_user text[], m_phone text[], m_name text[], m_username text[], m_direction text[], m_author text[],
+  m_type text[], m_status text[], m_text text[], m_content text[], m_reply text[], m_related text[],
+  m_forwarded int[], m_errors text[], m_ts timestamptz[], m_received timestamptz[], m_raw text[],
+  m_edited timestamptz[], m_alt text[], m_undecodable text[],
+  s_tenant text[], s_channel text[], s_key text[], s_pid text[], s_status text[], s_ts timestamptz[],
+  s_code text[], s_detail text[],
+  x_tenant text[], x_channel text[], x_key text[], x_kind text[], x_a text[], x_b text[], x_c text[],
+  x_ts timestamptz[], x_detail text[])
+RETURNS TABLE (row_kind text, row_tenant text, row_channel text, row_id text, row_conversation bigint,
+               row_dispatch boolean, row_handed_over boolean)
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
+DECLARE
+  n_tenant text[];
+  n_channel text[];
+  n_key text[];
+  fresh_m boolean[];
+  r_user text[];
+  r_contact bigint[];
+  r_chat text[];
+  fresh_x boolean[];
+  i_tenant text[];
+  i_channel text[];
+  i_pid text[];
+  i_conv bigint[];
+  i_dispatch boolean[];
+  i_new boolean[];
+  i_handed boolean[];
+  h_conv bigint[];
+  api_tenant text[];
+  api_channel text[];
+  api_pid text[];
+  cl_tenant text[];
+  cl_channel text[];
+  cl_pid text[];
+  cl_conv bigint[];
+  contested boolean;
+  resumed bigint[];
+  r_tenant text[];
+  r_channel text[];
+  r_pid text[];
+BEGIN
+  -- 1. the ledger: which events are new?
+  WITH ins AS (
+    INSERT INTO inbound_events AS ie (tenant_id, channel, idem_key, event_type, outcome, account_ref,
+                                      occurred_at, received_at, detail, payload)
+    SELECT u.t, u.c, u.k, u.et, u.o, u.a, u.occ, u.rec, u.d, u.p::jsonb
+      FROM unnest(e_tenant, e_channel, e_key, e_type, e_outcome, e_account, e_occurred, e_received,
+                  e_detail, e_payload) AS u(t, c, k, et, o, a, occ, rec, d, p)
+     ORDER BY u.t, u.c, u.k
+    ON CONFLICT DO NOTHING
+    RETURNING ie.tenant_id, ie.channel, ie.idem_key)
+  SELECT array_agg(ins.tenant_id::text), array_agg(ins.channel), array_agg(ins.idem_key)
+    INTO n_tenant, n_channel, n_key FROM ins;
+
+  IF n_key IS NULL THEN
+    RETURN; -- all duplicates
+  END IF;
+
+  -- 2. the new messages: fresh_m[i] is whether the i-th message event is new (a flag per position,
+  --    so the steps below filter the m_* arrays in constant time per row)
+  SELECT array_agg(n.k IS NOT NULL ORDER BY m.ord) INTO fresh_m
+    FROM unnest(m_tenant, m_channel, m_key) WITH ORDINALITY AS m(t, c, k, ord)
+    LEFT JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = m.t AND n.c = m.c AND n.k = m.k;
+
+  IF true = ANY (fresh_m) THEN
+    -- 3. contacts. First, whom each message is with (r_user: the key of that contact, r_contact:
+    --    its id when it exists): the contact keyed by the message's user id; failing that, one that
+    --    knows it by its other id (keyed by m_alt, or holding m_user or m_alt as alt_user_id: a
+    --    person first seen without a phone number, or first by phone); failing that, a message of
+    --    this batch that names the same person with both ids (its m_user); else a new contact keyed
+    --    by m_user. In a 1:1 chat (the chat is the contact) the chat follows the contact (r_chat), so
+    --    the person keeps one conversation too.
+    WITH b AS (
+      SELECT b.ord, b.t, b.c, b.usr, b.alt, b.chat, COALESCE(p.id, a.id) AS cid,
+             COALESCE(p.platform_user_id, a.platform_user_id) AS known
+        FROM unnest(m_tenant, m_channel, m_user, m_alt, m_chat) WITH ORDINALITY AS b(t, c, usr, alt, chat, ord)
+        LEFT JOIN contacts p ON p.tenant_id = b.t AND p.channel = b.c AND p.platform_user_id = b.usr
+        LEFT JOIN LATERAL (
+          SELECT k.id, k.platform_user_id FROM contacts k
+           WHERE p.id IS NULL AND k.tenant_id = b.t AND k.channel = b.c
+             AND (k.platform_user_id = b.alt OR k.alt_user_id = b.usr OR k.alt_user_id = b.alt)
+           ORDER BY k.id LIMIT 1) a ON true),
+    r AS (
+      SELECT b.ord, b.cid, COALESCE(b.known, pair.usr, b.usr) AS usr, b.usr AS own, b.chat
+        FROM b
+        LEFT JOIN (SELECT DISTINCT ON (x.t, x.c, x.alt) x.t, x.c, x.alt, x.usr
+                     FROM b x WHERE x.alt IS NOT NULL AND x.known IS NULL
+                    ORDER BY x.t, x.c, x.alt, x.usr) pair
+               ON b.known IS NULL AND pair.t = b.t AND pair.c = b.c AND pair.alt = b.usr)
+    SELECT array_agg(r.usr ORDER BY r.ord), array_agg(r.cid ORDER BY r.ord),
+           array_agg(CASE WHEN r.chat = r.own THEN r.usr ELSE r.chat END ORDER BY r.ord)
+      INTO r_user, r_contact, r_chat FROM r;
+
+    --    Then insert the new ones and touch a known one only when its profile or other id changed
+    --    or last_seen_at is over a minute old (it is kept to the minute). The other id kept is the
+    --    one of the message's two ids that is not the contact's key (the latest wins: WhatsApp gives
+    --    a user a new business-scoped id with a new phone number).
+    WITH u AS (
+      SELECT DISTINCT ON (b.t, b.c, b.usr) b.t, b.c, b.usr, b.cid,
+             NULLIF(CASE WHEN b.usr = b.own THEN b.alt ELSE b.own END, b.usr) AS other,
+             b.phone::e164 AS phone, b.name, b.username, b.ts
+        FROM unnest(m_tenant, m_channel, r_user, r_contact, m_user, m_alt, m_phone, m_name, m_username, m_ts)
+             WITH ORDINALITY AS b(t, c, usr, cid, own, alt, phone, name, username, ts, ord)
+       WHERE fresh_m[b.ord] AND b.usr IS NOT NULL
+       ORDER BY b.t, b.c, b.usr, b.ts DESC),
+    ins AS (
+      INSERT INTO contacts (tenant_id, channel, platform_user_id, alt_user_id, phone, display_name, username,
+                            first_seen_at, last_seen_at)
+      SELECT u.t, u.c, u.usr, u.other, u.phone, u.name, u.username, u.ts, u.ts FROM u WHERE u.cid IS NULL
+      ON CONFLICT (tenant_id, channel, platform_user_id) DO NOTHING)
+    UPDATE contacts k
+       SET phone = COALESCE(u.phone, k.phone), display_name = COALESCE(u.name, k.display_name),
+           username = COALESCE(u.username, k.username), alt_user_id = COALESCE(u.other, k.alt_user_id),
+           last_seen_at = GREATEST(k.last_seen_at, u.ts)
+      FROM u
+     WHERE k.id = u.cid
+       AND (k.last_seen_at < u.ts - interval '1 minute'
+            OR (u.phone IS NOT NULL AND k.phone IS DISTINCT FROM u.phone)
+            OR (u.name IS NOT NULL AND k.display_name IS DISTINCT FROM u.name)
+            OR (u.username IS NOT NULL AND k.username IS DISTINCT FROM u.username)
+            OR (u.other IS NOT NULL AND k.alt_user_id IS DISTINCT FROM u.other));
+
+    -- 4. open conversations: insert the new ones; keep last_message_at / last_inbound_at to the minute
+    WITH g AS (
+      SELECT b.t, b.c, b.chat, (array_agg(b.usr ORDER BY b.ts) FILTER (WHERE b.usr IS NOT NULL))[1] AS usr,
+             max(b.ts) FILTER (WHERE b.dir = 'inbound') AS li, max(b.ts) AS lm
+        FROM unnest(m_tenant, m_channel, r_chat, r_user, m_direction, m_ts) WITH ORDINALITY AS b(t, c, chat, usr, dir, ts, ord)
+       WHERE fresh_m[b.ord] AND b.chat IS NOT NULL
+       GROUP BY b.t, b.c, b.chat),
+    ins AS (
+      INSERT INTO conversations (tenant_id, channel, chat_id, contact_id, last_inbound_at, last_message_at)
+      SELECT g.t, g.c, g.chat, k.id, g.li, g.lm
+        FROM g JOIN contacts k ON k.tenant_id = g.t AND k.channel = g.c AND k.platform_user_id = g.usr
+       ORDER BY g.t, g.c, g.chat
+      ON CONFLICT (tenant_id, channel, chat_id) WHERE status <> 'closed' DO NOTHING)
+    UPDATE conversations v
+       SET last_inbound_at = GREATEST(v.last_inbound_at, g.li),
+           last_message_at = GREATEST(v.last_message_at, g.lm), updated_at = now()
+      FROM g
+     WHERE v.tenant_id = g.t AND v.channel = g.c AND v.chat_id = g.chat AND v.status <> 'closed'
+       AND (v.last_message_at IS NULL OR v.last_message_at < g.lm - interval '1 minute'
+            OR (g.li IS NOT NULL AND (v.last_inbound_at IS NULL OR v.last_inbound_at < g.li - interval '1 minute')));
+
+    -- 5. human takeover: a person on the business side wrote in the chat (and it is not a message
+    --    the business sent through an API, which would already be stored under this id, or come
+    --    in this batch as an API send): pause the conversation and remember when, for the
+    --    auto-resume. Step 6b re-examines the pause when this batch does not get to store it.
+    SELECT array_agg(b.t), array_agg(b.c), array_agg(b.pid) INTO api_tenant, api_channel, api_pid
+      FROM unnest(m_tenant, m_channel, m_pid, m_author) WITH ORDINALITY AS b(t, c, pid, author, ord)
+     WHERE fresh_m[b.ord] AND b.author = 'business_api';
+
+    WITH paused AS (
+    UPDATE conversations v
+       SET status = 'paused',
+           paused_reason = CASE WHEN v.status = 'paused' THEN v.paused_reason ELSE 'human_takeover' END,
+           paused_at = CASE WHEN v.status = 'paused' THEN v.paused_at ELSE now() END,
+           last_human_at = GREATEST(v.last_human_at, h.ts), updated_at = now()
+      FROM (SELECT b.t, b.c, b.chat, max(b.ts) AS ts
+              FROM unnest(m_tenant, m_channel, r_chat, m_pid, m_author, m_ts) WITH ORDINALITY AS b(t, c, chat, pid, author, ts, ord)
+             WHERE fresh_m[b.ord] AND b.author = 'business_human' AND b.chat IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM messages x
+                                WHERE x.tenant_id = b.t AND x.channel = b.c AND x.platform_message_id = b.pid)
+               AND NOT EXISTS (SELECT 1 FROM unnest(api_tenant, api_channel, api_pid) AS a(t, c, pid)
+                                WHERE a.t = b.t AND a.c = b.c AND a.pid = b.pid)
+             GROUP BY b.t, b.c, b.chat) h
+     WHERE v.tenant_id = h.t AND v.channel = h.c AND v.chat_id = h.chat AND v.status <> 'closed'
+    RETURNING v.id)
+    SELECT array_agg(paused.id) INTO h_conv FROM paused;
+
+    -- 6. the messages themselves. A new version of a known message (m_edited) replaces its content
+    --    when it is newer than what is stored; a plain duplicate id changes nothing. Inbound messages
+    --    of a paused conversation are held back from dispatch (while a takeover has not expired).
+    --    An undecodable message with no known sender or chat is stored without them.
+    WITH ins AS (
+      INSERT INTO messages AS m (tenant_id, channel, account_ref, platform_message_id, conversation_id,
+                                 contact_id, direction, author, type, status, text, content,
+                                 reply_to_platform_id, related_platform_id, forwarded, errors,
+                                 platform_ts, received_at, raw, edited_at, dispatch_hold, undecodable,
+                                 dispatched_at)
+      SELECT DISTINCT ON (b.t, b.c, b.pid)
+             b.t, b.c, b.a, b.pid, v.id, k.id, b.dir::msg_direction, b.author::msg_author,
+             b.ty::msg_type, b.st::msg_status, b.tx, b.co::jsonb, b.rep, b.rel, b.fw::int2,
+             b.er::jsonb, b.ts, b.rec, b.raw::jsonb, b.ed, h.hold, b.und,
+             CASE WHEN b.dir = 'inbound' AND h.hold IS NULL AND tn.has_chain IS FALSE THEN now() END
+        FROM unnest(m_tenant, m_channel, m_account, m_pid, r_chat, r_user, m_direction, m_author, m_type,
+                    m_status, m_text, m_content, m_reply, m_related, m_forwarded, m_errors, m_ts, m_received,
+                    m_raw, m_edited, m_undecodable) WITH ORDINALITY
+             AS b(t, c, a, pid, chat, usr, dir, author, ty, st, tx, co, rep, rel, fw, er, ts, rec, raw, ed, und, ord)
+        LEFT JOIN contacts k ON k.tenant_id = b.t AND k.channel = b.c AND k.platform_user_id = b.usr
+        LEFT JOIN conversations v ON v.tenant_id = b.t AND v.channel = b.c AND v.chat_id = b.chat
+                                 AND v.status <> 'closed'
+        LEFT JOIN tenants tn ON tn.id = b.t
+       CROSS JOIN LATERAL (
+             SELECT CASE WHEN b.dir = 'inbound' AND v.status = 'paused'
+                          AND (v.paused_reason <> 'human_takeover'
+                               OR v.last_human_at > now() - tn.takeover_auto_resume)
+                         THEN v.paused_reason END AS hold) h
+       WHERE fresh_m[b.ord]
+       ORDER BY b.t, b.c, b.pid, b.ed DESC NULLS LAST, b.author = 'business_human', b.ord DESC
+      ON CONFLICT (tenant_id, channel, platform_message_id) DO UPDATE
+         SET text = EXCLUDED.text, content = EXCLUDED.content, type = EXCLUDED.type,
+             edited_at = EXCLUDED.edited_at, raw = EXCLUDED.raw, undecodable = EXCLUDED.undecodable
+       WHERE EXCLUDED.edited_at IS NOT NULL AND (m.edited_at IS NULL OR m.edited_at < EXCLUDED.edited_at)
+      RETURNING m.tenant_id, m.channel, m.platform_message_id, m.conversation_id,
+                (m.xmax = 0) AS inserted, m.direction, m.dispatch_hold, m.dispatched_at IS NOT NULL AS handed)
+    SELECT array_agg(ins.tenant_id::text), array_agg(ins.channel), array_agg(ins.platform_message_id),
+           array_agg(ins.conversation_id),
+           array_agg(ins.inserted AND ins.direction = 'inbound' AND ins.dispatch_hold IS NULL AND NOT ins.handed),
+           array_agg(ins.inserted),
+           array_agg(ins.inserted AND ins.handed)
+      INTO i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_new, i_handed FROM ins;
+
+    -- 6b. an API send outranks "typed by a person". An API send of a message already stored as
+    --     business_human (an older Evolution reports the upsert of an API send before its
+    --     send.message echo; or a concurrent batch stored the upsert first) corrects it; a pause
+    --     that step 5 based on a human message this batch did not get to store (a concurrent batch
+    --     stored that id first) is re-examined. Runs after step 6, whose insert waited for any
+    --     concurrent batch holding the same id, so this statement sees that batch's rows.
+    IF api_pid IS NOT NULL THEN
+      SELECT array_agg(c.tenant_id), array_agg(c.channel), array_agg(c.platform_message_id),
+             array_agg(c.conversation_id)
+        INTO cl_tenant, cl_channel, cl_pid, cl_conv
+        FROM claim_api_sends(api_tenant, api_channel, api_pid) AS c;
+    END IF;
+    contested := h_conv IS NOT NULL AND EXISTS (
+      SELECT 1 FROM unnest(m_tenant, m_channel, m_pid, m_author) WITH ORDINALITY AS b(t, c, pid, author, ord)
+       WHERE fresh_m[b.ord] AND b.author = 'business_human'
+         AND NOT EXISTS (SELECT 1 FROM unnest(i_tenant, i_channel, i_pid, i_new) AS i(t, c, pid, fresh)
+                          WHERE i.fresh AND i.t = b.t AND i.c = b.c AND i.pid = b.pid));
+    IF cl_conv IS NOT NULL OR contested THEN
+      SELECT array_agg(r.conversation_id) INTO resumed
+        FROM refresh_takeovers(COALESCE(cl_conv, '{}') || CASE WHEN contested THEN h_conv ELSE '{}' END) AS r
+       WHERE r.resumed;
+      -- inbound messages of this batch that the false pause held back go to the plugins after all
+      IF resumed IS NOT NULL AND i_pid IS NOT NULL THEN
+        WITH rel AS (
+          UPDATE messages m SET dispatch_hold = NULL
+            FROM unnest(i_tenant, i_channel, i_pid, i_new) AS i(t, c, pid, fresh)
+           WHERE i.fresh AND m.tenant_id = i.t AND m.channel = i.c AND m.platform_message_id = i.pid
+             AND m.direction = 'inbound' AND m.dispatch_hold = 'human_takeover'
+             AND m.conversation_id = ANY (resumed)
+          RETURNING m.tenant_id::text AS t, m.channel AS c, m.platform_message_id AS pid)
+        SELECT array_agg(rel.t), array_agg(rel.c), array_agg(rel.pid) INTO r_tenant, r_channel, r_pid FROM rel;
+        IF r_pid IS NOT NULL THEN
+          SELECT array_agg(i.go OR EXISTS (SELECT 1 FROM unnest(r_tenant, r_channel, r_pid) AS r(t, c, pid)
+                                           WHERE r.t = i.t AND r.c = i.c AND r.pid = i.pid) ORDER BY i.ord)
+            INTO i_dispatch
+            FROM unnest(i_tenant, i_channel, i_pid, i_dispatch) WITH ORDINALITY AS i(t, c, pid, go, ord);
+        END IF;
+      END IF;
+    END IF;
+
+    -- 7. edits and deletions recorded as their own message (WhatsApp) apply to the original
+    IF 'edit' = ANY (m_type) OR 'revoke' = ANY (m_type) THEN
+      UPDATE messages m SET text = b.tx, edited_at = b.ts
+        FROM unnest(m_tenant, m_channel, m_type, m_related, m_text, m_ts) WITH ORDINALITY AS b(t, c, ty, rel, tx, ts, ord)
+       WHERE fresh_m[b.ord] AND b.ty = 'edit' AND b.rel IS NOT NULL
+         AND m.tenant_id = b.t AND m.channel = b.c AND m.platform_message_id = b.rel;
+      UPDATE messages m SET revoked_at = b.ts
+        FROM unnest(m_tenant, m_channel, m_type, m_related, m_text, m_ts) WITH ORDINALITY AS b(t, c, ty, rel, tx, ts, ord)
+       WHERE fresh_m[b.ord] AND b.ty = 'revoke' AND b.rel IS NOT NULL
+         AND m.tenant_id = b.t AND m.channel = b.c AND m.platform_message_id = b.rel;
+    END IF;
+
+    -- 8. receipts that arrived before their message
+    IF i_pid IS NOT NULL AND EXISTS (SELECT 1 FROM pending_receipts) THEN
+      WITH p AS (
+        DELETE FROM pending_receipts pr
+         USING unnest(i_tenant, i_channel, i_pid, i_new) AS i(t, c, pid, fresh)
+         WHERE i.fresh AND pr.tenant_id = i.t AND pr.channel = i.c AND pr.platform_message_id = i.pid
+        RETURNING pr.tenant_id, pr.channel, pr.platform_message_id, pr.status, pr.status_at,
+                  pr.error_code, pr.error_detail)
+      UPDATE messages m
+         SET status = u.status, status_at = u.status_at, error_code = u.error_code, error_detail = u.error_detail
+        FROM (SELECT DISTINCT ON (p.tenant_id, p.channel, p.platform_message_id) p.*
+                FROM p ORDER BY p.tenant_id, p.channel, p.platform_message_id, msg_status_rank(p.status) DESC) u
+       WHERE m.tenant_id = u.tenant_id AND m.channel = u.channel AND m.platform_message_id = u.platform_message_id
+         AND msg_status_advances(m.status, u.status);
+    END IF;
+  END IF;
+
+  -- 9. receipts: the furthest new status per message, never backwards; one for a message not stored
+  --    (yet) waits in pending_receipts
+  IF s_key IS NOT NULL AND cardinality(s_key) > 0 THEN
+    WITH u AS (
+      SELECT DISTINCT ON (s.t, s.c, s.pid) s.t, s.c, s.pid, s.st::msg_status AS st, s.ts, s.code, s.detail
+        FROM unnest(s_tenant, s_channel, s_key, s_pid, s_status, s_ts, s_code, s_detail)
+             AS s(t, c, k, pid, st, ts, code, detail)
+        JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = s.t AND n.c = s.c AND n.k = s.k
+       ORDER BY s.t, s.c, s.pid, msg_status_rank(s.st::msg_status) DESC),
+    upd AS (
+      UPDATE messages m
+         SET status = u.st, status_at = u.ts, error_code = u.code, error_detail = u.detail
+        FROM u
+       WHERE m.tenant_id = u.t AND m.channel = u.c AND m.platform_message_id = u.pid
+         AND msg_status_advances(m.status, u.st))
+    INSERT INTO pending_receipts (tenant_id, channel, platform_message_id, status, status_at, error_code, error_detail)
+    SELECT u.t, u.c, u.pid, u.st, u.ts, u.code, u.detail FROM u
+     WHERE NOT EXISTS (SELECT 1 FROM messages x
+                        WHERE x.tenant_id = u.t AND x.channel = u.c AND x.platform_message_id = u.pid)
+     ORDER BY u.t, u.c, u.pid
+    ON CONFLICT DO NOTHING;
+  END IF;
+
+  -- 10. state changes
+  IF x_key IS NOT NULL AND cardinality(x_key) > 0 THEN
+    SELECT array_agg(n.k IS NOT NULL ORDER BY x.ord) INTO fresh_x
+      FROM unnest(x_tenant, x_channel, x_key) WITH ORDINALITY AS x(t, c, k, ord)
+      LEFT JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = x.t AND n.c = x.c AND n.k = x.k;
+
+    IF true = ANY (fresh_x) THEN
+      -- blocked / unblocked: the latest event per contact wins (a late, older one changes nothing)
+      WITH u AS (
+        SELECT DISTINCT ON (b.t, b.c, b.a) b.t, b.c, b.a, b.b, b.cc, b.kind = 'blocked' AS blocked, b.ts
+          FROM unnest(x_tenant, x_channel, x_kind, x_a, x_b, x_c, x_ts) WITH ORDINALITY AS b(t, c, kind, a, b, cc, ts, ord)
+         WHERE fresh_x[b.ord] AND b.kind IN ('blocked', 'unblocked')
+         ORDER BY b.t, b.c, b.a, b.ts DESC),
+      ins AS (
+        INSERT INTO contacts (tenant_id, channel, platform_user_id, display_name, username, blocked,
+                              blocked_at, first_seen_at, last_seen_at)
+        SELECT u.t, u.c, u.a, u.b, u.cc, u.blocked, u.ts, u.ts, u.ts FROM u
+        ON CONFLICT (tenant_id, channel, platform_user_id) DO NOTHING)
+      UPDATE contacts k SET blocked = u.blocked, blocked_at = u.ts
+        FROM u
+       WHERE k.tenant_id = u.t AND k.channel = u.c AND k.platform_user_id = u.a
+         AND (k.blocked_at IS NULL OR k.blocked_at <= u.ts);
+
+      -- chat migration: the open conversation follows the new chat id; when the new chat already
+      -- has one (its messages came first), the old conversation's messages move into it
+      WITH mv AS (
+        SELECT DISTINCT b.t, b.c, b.a AS old_chat, b.b AS new_chat
+          FROM unnest(x_tenant, x_channel, x_kind, x_a, x_b) WITH ORDINALITY AS b(t, c, kind, a, b, ord)
+         WHERE fresh_x[b.ord] AND b.kind = 'migrate' AND b.a <> b.b),
+      pairs AS (
+        SELECT src.id AS src_id, dst.id AS dst_id
+          FROM mv
+          JOIN conversations src ON src.tenant_id = mv.t AND src.channel = mv.c AND src.chat_id = mv.old_chat
+                                AND src.status <> 'closed'
+          JOIN conversations dst ON dst.tenant_id = mv.t AND dst.channel = mv.c AND dst.chat_id = mv.new_chat
+                                AND dst.status <> 'closed'),
+      moved AS (
+        UPDATE messages m SET conversation_id = pairs.dst_id FROM pairs WHERE m.conversation_id = pairs.src_id)
+      UPDATE conversations v SET status = 'closed', paused_reason = NULL, paused_at = NULL, updated_at = now()
+        FROM pairs WHERE v.id = pairs.src_id;
+
+      UPDATE conversations v SET chat_id = mv.new_chat, updated_at = now()
+        FROM (SELECT DISTINCT b.t, b.c, b.a AS old_chat, b.b AS new_chat
+                FROM unnest(x_tenant, x_channel, x_kind, x_a, x_b) WITH ORDINALITY AS b(t, c, kind, a, b, ord)
+               WHERE fresh_x[b.ord] AND b.kind = 'migrate' AND b.a <> b.b) mv
+       WHERE v.tenant_id = mv.t AND v.channel = mv.c AND v.chat_id = mv.old_chat AND v.status <> 'closed';
+
+      -- account state: the latest report per account
+      UPDATE channel_accounts a SET state = u.state, state_detail = u.detail::jsonb, state_at = u.ts
+        FROM (SELECT DISTINCT ON (b.t, b.c) b.t, b.c, b.b AS state, b.d AS detail, b.ts
+                FROM unnest(x_tenant, x_channel, x_kind, x_a, x_b, x_ts, x_detail) WITH ORDINALITY AS b(t, c, kind, a, b, ts, d, ord)
+               WHERE fresh_x[b.ord] AND b.kind = 'account_state'
+               ORDER BY b.t, b.c, b.ts DESC) u
+       WHERE a.tenant_id = u.t AND a.channel = u.c AND (a.state_at IS NULL OR a.state_at <= u.ts);
+    END IF;
+  END IF;
+
+  -- what the batch wrote, as rows the caller maps back onto its events (it knows each event's
+  -- message id; a join back onto the m_* arrays here would cost more than all the inserts):
+  -- 'event' per new event key; 'message' per message inserted or replaced (its conversation,
+  -- whether it is to be dispatched, whether it was handed over as stored); 'claimed' per message an
+  -- API send corrected
+  RETURN QUERY SELECT 'event'::text, n.t, n.c, n.k, NULL::bigint, NULL::boolean, NULL::boolean
+                 FROM unnest(n_tenant, n_channel, n_key) AS n(t, c, k);
+  IF i_pid IS NOT NULL THEN
+    RETURN QUERY SELECT 'message'::text, i.t, i.c, i.pid, i.conv, i.go, i.handed
+                   FROM unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_handed)
+                        AS i(t, c, pid, conv, go, handed);
+  END IF;
+  IF cl_pid IS NOT NULL THEN
+    RETURN QUERY SELECT 'claimed'::text, cl.t, cl.c, cl.pid, cl.conv, NULL::boolean, NULL::boolean
+                   FROM unnest(cl_tenant, cl_channel, cl_pid, cl_conv) AS cl(t, c, pid, conv);
+  END IF;
+END
+$$;
+
