@@ -24,7 +24,6 @@ import dev.switchboard.gateway.plugins.PluginLoader;
 import dev.switchboard.gateway.security.MasterKey;
 import dev.switchboard.gateway.security.SecretBox;
 import dev.switchboard.gateway.store.InboxStoreVerticle;
-import dev.switchboard.gateway.store.StoreSettings;
 import dev.switchboard.gateway.tenants.TenantAccounts;
 import dev.switchboard.gateway.tenants.TenantRegistryVerticle;
 import dev.switchboard.migrations.MemorySchema;
@@ -150,7 +149,7 @@ public final class Gateway implements AutoCloseable {
       Future<?> deployed = (embedded == null ? Future.succeededFuture("none")
           : vertx.deployVerticle(new EmbeddedPostgresSupervisor(embedded, metrics, fatal::tryComplete))
               .onSuccess(deployments::add))
-          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics,
+          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, config.store(), metrics,
               new Admission(cluster::members)))
               .onSuccess(deployments::add))
           // stopped after everything that asks it (dispatcher, edge), and apart from the sender → outbox sequence

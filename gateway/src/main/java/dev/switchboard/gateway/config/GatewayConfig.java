@@ -29,12 +29,13 @@ import java.util.Set;
  * @param shutdownTimeout how long a graceful stop may take at most ({@code shutdown.timeout})
  * @param cluster       cluster mode ({@code cluster.*}; off by default)
  * @param memory        where contact memories live ({@code memory.*})
+ * @param store         how the inbox group-commits webhook events ({@code store.*})
  */
 public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
                             long bodyLimit, String dataDir, List<TenantConfig> tenants,
                             OutboundSettings outbound, DispatchSettings dispatch,
                             HttpLimits httpLimits, Duration shutdownTimeout, ClusterSettings cluster,
-                            MemorySettings memory) {
+                            MemorySettings memory, StoreSettings store) {
 
   public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -95,7 +96,16 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     }
     return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants,
         outbound(r.object("outbound")), dispatch(r.object("dispatch")), httpLimits, shutdownTimeout,
-        ClusterSettings.from(r.object("cluster"), env, dbUrl), memory(r.object("memory")));
+        ClusterSettings.from(r.object("cluster"), env, dbUrl), memory(r.object("memory")), store(r.object("store")));
+  }
+
+  private static StoreSettings store(Reader o) {
+    StoreSettings d = StoreSettings.defaults();
+    return new StoreSettings(o.integer("maxBatchEvents", d.maxBatchEvents(), 1, 100_000),
+        o.integer("maxInFlight", d.maxInFlight(), 1, 64),
+        o.integer("minConcurrentBatch", d.minConcurrentBatch(), 1, 100_000),
+        Duration.ofMillis(o.integer("lingerMillis", (int) d.linger().toMillis(), 0, 1_000)),
+        o.integer("maxQueuedEvents", d.maxQueuedEvents(), 1, 10_000_000), d.timeout());
   }
 
   private static MemorySettings memory(Reader o) {
