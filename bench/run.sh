@@ -191,6 +191,10 @@ grep -E '^switchboard_store_batch_events_(count|sum|max)|^switchboard_store_comm
 stop_rss_sampler
 RSS_JSON="$(rss_summary "$GW_PID" "$RSS_LOG")"
 echo "RSS $RSS_JSON"
+if [[ "$GATEWAY_JAVA_OPTS" == *NativeMemoryTracking* ]]; then # where the RSS goes, by the JVM's own count
+  jcmd "$GW_PID" VM.native_memory summary 2>/dev/null \
+    | grep -E '^(Total|-)' | sed -E 's/\(malloc=.*//; s/ +/ /g' || true
+fi
 
 # ---- 6. ceilings (gateway stopped: PostgreSQL gets the whole machine) -----------------------
 stop_gateway

@@ -32,8 +32,10 @@ public record StoreSettings(int maxBatchEvents, int maxInFlight, int minConcurre
    * and by the {@code store:} section of the config file, which wins.
    */
   public static StoreSettings defaults() {
-    // measured with bench/run.sh on 2 cores (README, "Inbound: what changed"): four transactions in
-    // flight, a further one for 16+ waiting events or after 1 ms
+    // four transactions in flight, a further one for 16+ waiting events or after 1 ms (was 2 / 64 /
+    // 2 ms): at 32 connections the store was latency-bound with one or two commits at a time. On
+    // the saturated machine of 2026-12-02 the effect could not be measured either way (README,
+    // "Performance"); re-measure with bench/run.sh on a quiet machine
     return new StoreSettings(Integer.getInteger("switchboard.store.maxBatchEvents", 512),
         Integer.getInteger("switchboard.store.maxInFlight", 4),
         Integer.getInteger("switchboard.store.minConcurrentBatch", 16),
