@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * Duplicates across concurrent batches are resolved by the database ({@code inbox_append} waits on
  * the unique key). A batch holds at most one call per conversation, and a call whose conversation
  * has a batch in flight waits for it (calls of other conversations overtake it), so a
- * conversation's calls are committed one after the other, in the order they arrived. A recent-keys cache answers obvious retries without a round trip; the
- * unique constraint stays the authority.
+ * conversation's calls are committed one after the other, in the order they arrived. A
+ * recent-keys cache answers obvious retries without a round trip; the unique constraint stays the
+ * authority.
  *
  * <p>On undeploy the store drains: every queued call goes out at once (no linger) and is committed
  * or failed, and the pool closes only once no transaction is in flight.
@@ -106,7 +107,7 @@ public final class InboxStoreVerticle extends VerticleBase {
     Gauge.builder("switchboard.store.inflight", this, v -> v.inFlight)
         .description("Group-commit transactions in flight").register(metrics.registry());
     orderWaits = Counter.builder("switchboard.store.order.waits")
-        .description("Times a queued call was passed over because its conversation had a batch in flight (arrival order kept)")
+        .description("Times a queued call was passed over because its conversation was in a batch in flight or being formed")
         .register(metrics.registry());
     var bus = vertx.eventBus();
     return Future.all(
@@ -198,19 +199,20 @@ public final class InboxStoreVerticle extends VerticleBase {
    * otherwise linger briefly for company.
    */
   private void flushIfDue() {
+    boolean blocked = false;
     while (!queue.isEmpty() && inFlight < settings.maxInFlight()
         && (inFlight == 0 || queuedEvents >= settings.minConcurrentBatch() || drained != null)) {
       if (!flush()) {
-        break; // everything waiting belongs to conversations in flight: their batches' end flushes again
+        blocked = true; // everything waiting belongs to conversations in flight: their batches' end flushes again
+        break;
       }
     }
-    if (!queue.isEmpty() && lingerTimer < 0 && inFlight < settings.maxInFlight()) {
+    if (!blocked && !queue.isEmpty() && lingerTimer < 0 && inFlight < settings.maxInFlight()) {
       lingerTimer = vertx.setTimer(Math.max(1, settings.linger().toMillis()), id -> {
         lingerTimer = -1;
-        if (!queue.isEmpty() && inFlight < settings.maxInFlight()) {
-          flush();
+        if (!queue.isEmpty() && inFlight < settings.maxInFlight() && flush()) {
+          flushIfDue();
         }
-        flushIfDue();
       });
     }
   }
