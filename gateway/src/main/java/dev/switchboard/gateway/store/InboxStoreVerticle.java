@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * connection: another one starts once {@link StoreSettings#minConcurrentBatch()} events wait or the
  * linger ends, so at a few tens of connections the store is not limited to one commit at a time.
  * Duplicates across concurrent batches are resolved by the database ({@code inbox_append} waits on
- * the unique key). A batch holds at most one call per conversation, and a call whose conversation
- * has a batch in flight waits for it (calls of other conversations overtake it), so a
- * conversation's calls are committed one after the other, in the order they arrived. A
+ * the unique key). A call whose conversation has a batch in flight waits for it (calls of other
+ * conversations overtake it), so a conversation is never in two transactions at once: its calls
+ * are committed batch after batch in the order they arrived, as with one transaction at a time. A
  * recent-keys cache answers obvious retries without a round trip; the unique constraint stays the
  * authority.
  *
@@ -61,7 +61,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   private final Admission admission;
   private final RecentKeys recent = new RecentKeys(200_000);
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  /** Conversations (tenant, channel, chat) with a call in a batch in flight (never two batches at once). */
+  /** Conversations (tenant, channel, chat) with a call in a batch in flight (never in two batches at once). */
   private final Set<String> busyChats = new HashSet<>();
   private Pool pool;
   private Counter orderWaits;
@@ -107,7 +107,7 @@ public final class InboxStoreVerticle extends VerticleBase {
     Gauge.builder("switchboard.store.inflight", this, v -> v.inFlight)
         .description("Group-commit transactions in flight").register(metrics.registry());
     orderWaits = Counter.builder("switchboard.store.order.waits")
-        .description("Times a queued call was passed over because its conversation was in a batch in flight or being formed")
+        .description("Times a queued call was passed over because its conversation had a batch in flight (arrival order kept)")
         .register(metrics.registry());
     var bus = vertx.eventBus();
     return Future.all(
@@ -218,29 +218,26 @@ public final class InboxStoreVerticle extends VerticleBase {
   }
 
   /**
-   * Starts one batch: the queued calls in arrival order up to {@code maxBatchEvents}, at most one
-   * call per conversation, leaving in place (and in order) every call whose conversation has a
-   * batch in flight, is already in this batch, or has an earlier call left waiting. Returns false
-   * when no call could go.
+   * Starts one batch: the queued calls in arrival order up to {@code maxBatchEvents}, leaving in
+   * place (and in order) every call whose conversation has a batch in flight or an earlier call
+   * left waiting. Several calls of one conversation may share the batch (a busy chat's calls go
+   * together, as before); within a batch rows go in key order. Returns false when no call could go.
    */
   private boolean flush() {
     List<Pending> batch = new ArrayList<>();
     int events = 0;
-    Set<String> closed = null; // conversations later calls of this pass must not join: in this batch or left waiting
+    Set<String> waiting = null; // conversations of the calls this pass left in the queue: later ones wait too
     Iterator<Pending> it = queue.iterator();
     for (int scanned = 0; it.hasNext() && scanned < SCAN_LIMIT; scanned++) {
       Pending p = it.next();
       if (!batch.isEmpty() && events + p.events() > settings.maxBatchEvents()) {
         break;
       }
-      boolean wait = busy(p.chats(), closed);
-      if (!p.chats().isEmpty()) {
-        if (closed == null) {
-          closed = new HashSet<>();
+      if (busy(p.chats(), waiting)) {
+        if (waiting == null) {
+          waiting = new HashSet<>();
         }
-        closed.addAll(p.chats());
-      }
-      if (wait) {
+        waiting.addAll(p.chats());
         orderWaits.increment();
         continue;
       }
@@ -269,9 +266,9 @@ public final class InboxStoreVerticle extends VerticleBase {
     return true;
   }
 
-  private boolean busy(Set<String> chats, Set<String> closed) {
+  private boolean busy(Set<String> chats, Set<String> waiting) {
     for (String c : chats) {
-      if (busyChats.contains(c) || (closed != null && closed.contains(c))) {
+      if (busyChats.contains(c) || (waiting != null && waiting.contains(c))) {
         return true;
       }
     }

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * The inbox store with several group-commit batches in flight at once, on the real PostgreSQL: a
  * burst of calls from one context (so their arrival order is known) is committed in more than one
  * concurrent transaction, every call is answered after its commit, a key sent twice in the same
- * burst is stored once, and each conversation's messages are stored in the order they arrived.
+ * burst is stored once, and a conversation's call never overtakes an earlier one that is still in
+ * flight.
  */
 class InboxPipelineIT {
   private static final String CHANNEL = "whatsapp";
@@ -93,7 +94,7 @@ class InboxPipelineIT {
   }
 
   @Test
-  void aBurstIsCommittedInConcurrentBatchesWithEachConversationInArrivalOrderAndDuplicatesStoredOnce()
+  void aBurstIsCommittedInConcurrentBatchesAndDuplicatesAreStoredOnce()
       throws Exception {
     // messages n and n+1 of every chat, then n+2 and n+3, ...: two consecutive calls of one
     // conversation arrive back to back (one batch could take both), and CHATS conversations are
@@ -104,9 +105,8 @@ class InboxPipelineIT {
       for (int c = 0; c < CHATS; c++) {
         String chat = chat(c);
         for (int k = n; k < n + 2; k++) {
-          // ids that sort against the arrival order: within one batch rows go in key order, so
-          // only calls of one conversation committed one after the other come out in arrival order
-          String id = "wamid.pipeline." + tenant + "." + chat + "." + String.format("%03d", PER_CHAT - k);
+          // ids in arrival order (within one batch rows go in key order)
+          String id = "wamid.pipeline." + tenant + "." + chat + "." + String.format("%03d", k);
           String text = "message " + k;
           sentOrder.computeIfAbsent(chat, x -> new ArrayList<>()).add(text);
           requests.add(new AppendRequest(tenant, CHANNEL, List.of(message(chat, id, text)), Instant.now(), null));
@@ -143,6 +143,48 @@ class InboxPipelineIT {
       assertThat(storedOrder(e.getKey())).as("messages of chat %s in stored order", e.getKey())
           .containsExactlyElementsOf(e.getValue());
     }
+  }
+
+  @Test
+  void aConversationsCallWaitsForItsEarlierCallInASlowBatchWhileOtherConversationsGoAhead() throws Exception {
+    int rounds = 8;
+    List<String> chats = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      chats.add(chat(1_000 + r));
+    }
+    // every chat's contact and conversation exist first: the race below is only about the messages
+    List<AppendRequest> first = new ArrayList<>();
+    for (String chat : chats) {
+      first.add(new AppendRequest(tenant, CHANNEL, List.of(message(chat, "wamid.pipeline." + tenant + "." + chat + ".a",
+          "first")), Instant.now(), null));
+    }
+    burst(first);
+
+    List<AppendRequest> requests = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      String chat = chats.get(r);
+      // a slow batch: 300 messages of other (new) chats, then this chat's "second" (its id sorts last)
+      List<InboundMessage> big = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        String other = chat(100_000 + r * 1_000 + i);
+        big.add(message(other, "wamid.pipeline." + tenant + "." + other + ".x", "filler"));
+      }
+      big.add(message(chat, "wamid.pipeline." + tenant + ".zzz." + chat + ".b", "second"));
+      requests.add(new AppendRequest(tenant, CHANNEL, List.copyOf(big), Instant.now(), null));
+      // right behind it, alone, "third" of the same chat (its id sorts first): a batch of one
+      // that would commit long before the slow one if it were let go
+      requests.add(new AppendRequest(tenant, CHANNEL, List.of(message(chat, "wamid.pipeline." + tenant + ".aaa."
+          + chat + ".c", "third")), Instant.now(), null));
+    }
+    List<AppendResult> answers = burst(requests);
+
+    assertThat(answers.stream().mapToInt(AppendResult::stored).sum()).isEqualTo(rounds * 302);
+    for (String chat : chats) {
+      assertThat(storedOrder(chat)).as("messages of chat %s in stored order", chat)
+          .containsExactly("first", "second", "third");
+    }
+    assertThat(registry.find("switchboard.store.order.waits").counter().count())
+        .as("calls that waited for their conversation").isGreaterThanOrEqualTo(1);
   }
 
   private List<String> storedOrder(String chat) throws Exception {
