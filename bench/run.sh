@@ -248,10 +248,11 @@ def cpu(name, r):
     secs = [(y - x) / b[4] for x, y in zip(a, b)]
     gen = r.get("cpuSeconds", 0) or 0
     others = max(0, secs[2] - secs[0] - secs[1] - gen)
-    n = r["ok"] or 1
+    n = r["okPerSec"] * r["seconds"] # 200s received in the window the CPU was sampled over
     line("    cpu in the window (core-s)", f"gateway {secs[0]:.1f}, postgres {secs[1]:.1f}, generator {gen:.1f}, "
          f"others {others:.1f}; machine busy {100 * secs[2] / max(1e-9, secs[3]):.0f}%")
-    line("    cpu us per 200: gateway / postgres / generator", f"{1e6 * secs[0] / n:.0f} / {1e6 * secs[1] / n:.0f} / {1e6 * gen / n:.0f}")
+    line("    cpu us per 200: gateway / postgres / generator",
+         f"{1e6 * secs[0] / n:.0f} / {1e6 * secs[1] / n:.0f} / {1e6 * gen / n:.0f}" if n >= 1 else "n/a (no 200 in the window)")
 def closed(tag, r, conns, target):
     if r is None: return
     a = r["okPerSec"]
