@@ -8,12 +8,13 @@
 # ---- shared knobs (environment) ----------------------------------------------------------------
 READY_TIMEOUT="${READY_TIMEOUT:-120}"      # seconds to wait for the gateway's GET /ready
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC -XX:+AlwaysPreTouch}"
-GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
 SKIP_BUILD="${SKIP_BUILD:-0}"              # 1 = never run Maven
 KEEP_WORK="${KEEP_WORK:-0}"                # 1 = keep the PostgreSQL data dir and config
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# the gateway's JVM flags: unset = those bin/switchboard runs it with; set (even empty) = exactly these
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS-$("$ROOT/bin/switchboard" --print-java-opts)}"
 GATEWAY_JAR="${GATEWAY_JAR:-$ROOT/gateway/target/switchboard.jar}"
 # the bench tools (EmbeddedPostgresCli, StoreCeiling) are gateway test sources, packaged by the build
 # as gateway/target/gateway-<version>-bench.jar; they run with the gateway jar on the class path
@@ -145,6 +146,8 @@ EOC
 start_gateway() {
   local config="$1" port="$2"
   say "gateway: java -jar switchboard.jar on port $port (log: $RESULTS/$STAMP-gateway.log)"
+  echo "jar: $GATEWAY_JAR"
+  echo "jvm: ${GATEWAY_JAVA_OPTS:-(JVM defaults)}"
   # shellcheck disable=SC2086
   (cd "$WORK" && DATABASE_URL="$PG_URL" HTTP_PORT="$port" exec java $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" \
     --config "$config" >"$WORK/gateway.log" 2>&1) &
@@ -169,4 +172,38 @@ stop_gateway() {
     stop_pid "$GW_PID"
   fi
   GW_PID=""
+}
+
+# ---- the gateway's memory: /proc/<pid>/status ---------------------------------------------------
+rss_now() { # $1 = pid: "VmRSS <MB> MB, VmHWM <MB> MB, <n> threads" now
+  awk '/^VmRSS:/{r=$2} /^VmHWM:/{h=$2} /^Threads:/{t=$2}
+       END{printf "VmRSS %.0f MB, VmHWM %.0f MB, %d threads\n", r/1024, h/1024, t}' "/proc/$1/status" 2>/dev/null \
+    || echo "(not running)"
+}
+
+# start_rss_sampler PID LOG: every 0.5 s one line "<epoch> <VmRSS kB> <threads>" into LOG; sets RSS_PID
+start_rss_sampler() {
+  local pid="$1" log="$2"
+  : > "$log"
+  (while kill -0 "$pid" 2>/dev/null; do
+     awk -v now="$(date +%s)" '/^VmRSS:/{r=$2} /^Threads:/{t=$2} END{if (r) print now, r, t}' \
+       "/proc/$pid/status" >> "$log" 2>/dev/null || true
+     sleep 0.5
+   done) &
+  RSS_PID=$!
+  BG_PIDS+=("$RSS_PID")
+}
+
+stop_rss_sampler() {
+  [[ -n "${RSS_PID:-}" ]] && stop_pid "$RSS_PID"
+  RSS_PID=""
+}
+
+# rss_summary PID LOG: {"hwmMb":…,"maxRssMb":…,"maxThreads":…} — VmHWM (the kernel's peak RSS
+# since the process started) read now, so call it before the process stops
+rss_summary() {
+  local hwm
+  hwm="$(awk '/^VmHWM:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0)"
+  awk -v hwm="${hwm:-0}" 'BEGIN{r=0; t=0} {if ($2 > r) r = $2; if ($3 > t) t = $3}
+       END{printf "{\"hwmMb\":%.1f,\"maxRssMb\":%.1f,\"maxThreads\":%d}\n", hwm/1024, r/1024, t}' "$2"
 }

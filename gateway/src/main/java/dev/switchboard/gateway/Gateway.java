@@ -29,7 +29,6 @@ import dev.switchboard.gateway.plugins.PluginLoader;
 import dev.switchboard.gateway.security.MasterKey;
 import dev.switchboard.gateway.security.SecretBox;
 import dev.switchboard.gateway.store.InboxStoreVerticle;
-import dev.switchboard.gateway.store.StoreSettings;
 import dev.switchboard.gateway.tenants.TenantAccounts;
 import dev.switchboard.gateway.tenants.TenantRegistryVerticle;
 import dev.switchboard.gateway.tenants.TenantAdminVerticle;
@@ -168,7 +167,7 @@ public final class Gateway implements AutoCloseable {
           .compose(id -> demandShares == null ? Future.succeededFuture("none")
               : vertx.deployVerticle(new LimitSharesVerticle(demandShares, node,
                   LimitSharesVerticle.defaultReportMillis(), prometheus)).onSuccess(deployments::add))
-          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, StoreSettings.defaults(), metrics,
+          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, config.store(), metrics,
               new Admission(shares)))
               .onSuccess(deployments::add))
           // stopped after everything that asks it (dispatcher, edge), and apart from the sender → outbox sequence

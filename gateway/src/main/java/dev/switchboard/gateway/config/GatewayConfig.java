@@ -30,12 +30,13 @@ import java.util.Set;
  * @param cluster       cluster mode ({@code cluster.*}; off by default)
  * @param memory        where contact memories live ({@code memory.*})
  * @param authFailures  failed authentications per remote address before 429 ({@code http.authFailure*})
+ * @param store         how the inbox group-commits webhook events ({@code store.*})
  */
 public record GatewayConfig(int httpPort, String databaseUrl, String adminToken, String publicBaseUrl,
                             long bodyLimit, String dataDir, List<TenantConfig> tenants,
                             OutboundSettings outbound, DispatchSettings dispatch,
                             HttpLimits httpLimits, Duration shutdownTimeout, ClusterSettings cluster,
-                            MemorySettings memory, AuthFailureLimit authFailures) {
+                            MemorySettings memory, AuthFailureLimit authFailures, StoreSettings store) {
 
   public static final long DEFAULT_BODY_LIMIT = 3L * 1024 * 1024; // WhatsApp's maximum payload
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -100,7 +101,8 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     }
     return new GatewayConfig(port, dbUrl, adminToken, publicBaseUrl, bodyLimit, dataDir, tenants,
         outbound(r.object("outbound")), dispatch(r.object("dispatch")), httpLimits, shutdownTimeout,
-        ClusterSettings.from(r.object("cluster"), env, dbUrl), memory(r.object("memory")), authFailures);
+        ClusterSettings.from(r.object("cluster"), env, dbUrl), memory(r.object("memory")), authFailures,
+        store(r.object("store")));
   }
 
   /**
@@ -111,6 +113,15 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
    */
   public static TenantConfig tenant(JsonObject entry) {
     return tenant(new Reader(entry == null ? new JsonObject() : entry, ""));
+  }
+
+  private static StoreSettings store(Reader o) {
+    StoreSettings d = StoreSettings.defaults();
+    return new StoreSettings(o.integer("maxBatchEvents", d.maxBatchEvents(), 1, 100_000),
+        o.integer("maxInFlight", d.maxInFlight(), 1, 64),
+        o.integer("minConcurrentBatch", d.minConcurrentBatch(), 1, 100_000),
+        Duration.ofMillis(o.integer("lingerMillis", (int) d.linger().toMillis(), 0, 1_000)),
+        o.integer("maxQueuedEvents", d.maxQueuedEvents(), 1, 10_000_000), d.timeout());
   }
 
   private static MemorySettings memory(Reader o) {

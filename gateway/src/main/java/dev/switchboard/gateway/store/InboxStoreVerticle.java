@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.store;
 
 import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.config.StoreSettings;
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.dispatch.Dispatch;
 import dev.switchboard.gateway.metrics.Metrics;
@@ -10,6 +11,7 @@ import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.Direction;
 import dev.switchboard.plugin.model.InboundEvent;
 import dev.switchboard.plugin.model.InboundMessage;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,6 +24,8 @@ import io.vertx.sqlclient.PoolOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +37,16 @@ import org.slf4j.LoggerFactory;
  * Owns the inbox: admits each webhook call against its tenant's inbound limit, then appends its
  * events durably and answers only after the commit.
  * Concurrent calls are group-committed: while a transaction is in flight, arriving calls queue
- * and go together in the next one (flushed when full, or after a short linger), so durability
- * costs one commit per batch rather than per call. A recent-keys cache answers obvious retries
- * without a round trip; the unique constraint stays the authority.
+ * and go together in the next one, so durability costs one commit per batch rather than per call.
+ * Up to {@link StoreSettings#maxInFlight()} batches are committed side by side, each on its own
+ * connection: another one starts once {@link StoreSettings#minConcurrentBatch()} events wait or the
+ * linger ends, so at a few tens of connections the store is not limited to one commit at a time.
+ * Duplicates across concurrent batches are resolved by the database ({@code inbox_append} waits on
+ * the unique key). A call whose conversation has a batch in flight waits for it (calls of other
+ * conversations overtake it), so a conversation is never in two transactions at once: its calls
+ * are committed batch after batch in the order they arrived, as with one transaction at a time. A
+ * recent-keys cache answers obvious retries without a round trip; the unique constraint stays the
+ * authority.
  *
  * <p>On undeploy the store drains: every queued call goes out at once (no linger) and is committed
  * or failed, and the pool closes only once no transaction is in flight.
@@ -50,15 +61,25 @@ public final class InboxStoreVerticle extends VerticleBase {
   private final Admission admission;
   private final RecentKeys recent = new RecentKeys(200_000);
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** Conversations (tenant, channel, chat) with a call in a batch in flight (never in two batches at once). */
+  private final Set<String> busyChats = new HashSet<>();
   private Pool pool;
+  private Counter orderWaits;
   private int queuedEvents;
   private int inFlight;
   private long lingerTimer = -1;
   private long lastUnavailableLog = System.nanoTime() - 10_000_000_000L;
   private Promise<Void> drained;
 
-  private record Pending(AppendRequest request, Message<AppendRequest> message) {
+  /** A queued call with its events' conversations (empty when none has a chat, e.g. receipts). */
+  private record Pending(AppendRequest request, Message<AppendRequest> message, Set<String> chats) {
+    int events() {
+      return request.events().size();
+    }
   }
+
+  /** How far one flush looks past calls held for their conversation's order. */
+  private static final int SCAN_LIMIT = 4_096;
 
   public InboxStoreVerticle(DatabaseUrl database, StoreSettings settings, Metrics metrics) {
     this(database, settings, metrics, new Admission());
@@ -83,6 +104,11 @@ public final class InboxStoreVerticle extends VerticleBase {
         .build();
     Gauge.builder("switchboard.store.queue.events", this, v -> v.queuedEvents)
         .description("Events waiting for the next group commit").register(metrics.registry());
+    Gauge.builder("switchboard.store.inflight", this, v -> v.inFlight)
+        .description("Group-commit transactions in flight").register(metrics.registry());
+    orderWaits = Counter.builder("switchboard.store.order.waits")
+        .description("Times a queued call was passed over because its conversation had a batch in flight (arrival order kept)")
+        .register(metrics.registry());
     var bus = vertx.eventBus();
     return Future.all(
         bus.<AppendRequest>localConsumer(Addresses.INBOX_APPEND, this::onAppend).completion(),
@@ -141,9 +167,22 @@ public final class InboxStoreVerticle extends VerticleBase {
       message.fail(FailureCodes.STORAGE_UNAVAILABLE, "store overloaded");
       return;
     }
-    queue.add(new Pending(request, message));
+    queue.add(new Pending(request, message, chats(request)));
     queuedEvents += n;
     flushIfDue();
+  }
+
+  private static Set<String> chats(AppendRequest request) {
+    Set<String> chats = Set.of();
+    for (InboundEvent e : request.events()) {
+      if (e instanceof InboundMessage m && m.chatId() != null) {
+        if (chats.isEmpty()) {
+          chats = new HashSet<>(2);
+        }
+        chats.add(request.tenantId() + '\u0000' + request.channel() + '\u0000' + m.chatId());
+      }
+    }
+    return chats;
   }
 
   private boolean allRecent(AppendRequest request) {
@@ -155,31 +194,62 @@ public final class InboxStoreVerticle extends VerticleBase {
     return true;
   }
 
-  /** Flush now when idle or when a full batch is waiting; otherwise linger briefly for company. */
+  /**
+   * Flush now when idle, when enough events wait for another concurrent batch, or when draining;
+   * otherwise linger briefly for company.
+   */
   private void flushIfDue() {
+    boolean blocked = false;
     while (!queue.isEmpty() && inFlight < settings.maxInFlight()
         && (inFlight == 0 || queuedEvents >= settings.minConcurrentBatch() || drained != null)) {
-      flush();
+      if (!flush()) {
+        blocked = true; // everything waiting belongs to conversations in flight: their batches' end flushes again
+        break;
+      }
     }
-    if (!queue.isEmpty() && lingerTimer < 0 && inFlight < settings.maxInFlight()) {
-      lingerTimer = vertx.setTimer(settings.linger().toMillis() > 0 ? settings.linger().toMillis() : 1, id -> {
+    if (!blocked && !queue.isEmpty() && lingerTimer < 0 && inFlight < settings.maxInFlight()) {
+      lingerTimer = vertx.setTimer(Math.max(1, settings.linger().toMillis()), id -> {
         lingerTimer = -1;
-        if (!queue.isEmpty() && inFlight < settings.maxInFlight()) {
-          flush();
+        if (!queue.isEmpty() && inFlight < settings.maxInFlight() && flush()) {
+          flushIfDue();
         }
-        flushIfDue();
       });
     }
   }
 
-  private void flush() {
+  /**
+   * Starts one batch: the queued calls in arrival order up to {@code maxBatchEvents}, leaving in
+   * place (and in order) every call whose conversation has a batch in flight or an earlier call
+   * left waiting. Several calls of one conversation may share the batch (a busy chat's calls go
+   * together, as before); within a batch rows go in key order. Returns false when no call could go.
+   */
+  private boolean flush() {
     List<Pending> batch = new ArrayList<>();
     int events = 0;
-    while (!queue.isEmpty()
-        && (batch.isEmpty() || events + queue.peek().request().events().size() <= settings.maxBatchEvents())) {
-      Pending p = queue.poll();
-      events += p.request().events().size();
+    Set<String> waiting = null; // conversations of the calls this pass left in the queue: later ones wait too
+    Iterator<Pending> it = queue.iterator();
+    for (int scanned = 0; it.hasNext() && scanned < SCAN_LIMIT; scanned++) {
+      Pending p = it.next();
+      if (!batch.isEmpty() && events + p.events() > settings.maxBatchEvents()) {
+        break;
+      }
+      if (busy(p.chats(), waiting)) {
+        if (waiting == null) {
+          waiting = new HashSet<>();
+        }
+        waiting.addAll(p.chats());
+        orderWaits.increment();
+        continue;
+      }
+      it.remove();
+      events += p.events();
       batch.add(p);
+    }
+    if (batch.isEmpty()) {
+      return false;
+    }
+    for (Pending p : batch) {
+      busyChats.addAll(p.chats());
     }
     queuedEvents -= events;
     inFlight++;
@@ -187,9 +257,22 @@ public final class InboxStoreVerticle extends VerticleBase {
     write(batch)
         .onComplete(ar -> {
           inFlight--;
+          for (Pending p : batch) {
+            busyChats.removeAll(p.chats());
+          }
           flushIfDue();
           checkDrained();
         });
+    return true;
+  }
+
+  private boolean busy(Set<String> chats, Set<String> waiting) {
+    for (String c : chats) {
+      if (busyChats.contains(c) || (waiting != null && waiting.contains(c))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Future<Void> write(List<Pending> batch) {

@@ -169,6 +169,26 @@ class GatewayConfigTest {
     }
 
     @Test
+    void storeGroupCommitHasMeasuredDefaultsAndEveryKeyCanBeSet() {
+      StoreSettings defaults = GatewayConfig.from(new JsonObject(), Map.of()).store();
+      assertThat(defaults).isEqualTo(StoreSettings.defaults());
+      assertThat(defaults.maxInFlight()).isEqualTo(4);
+      assertThat(defaults.minConcurrentBatch()).isEqualTo(16);
+      assertThat(defaults.linger()).isEqualTo(Duration.ofMillis(1));
+      assertThat(defaults.maxBatchEvents()).isEqualTo(512);
+      assertThat(load("""
+          store:
+            maxBatchEvents: 256
+            maxInFlight: 3
+            minConcurrentBatch: 8
+            lingerMillis: 2
+            maxQueuedEvents: 10000
+          """).store()).isEqualTo(new StoreSettings(256, 3, 8, Duration.ofMillis(2), 10_000, defaults.timeout()));
+      failsNaming("store:\n  maxInFlight: 0\n", "store.maxInFlight").hasMessageContaining("between 1 and 64");
+      failsNaming("store:\n  lingerMillis: 5000\n", "store.lingerMillis");
+    }
+
+    @Test
     void noFileAtAllIsTheSameAsAnEmptyFile() {
       assertThat(GatewayConfig.from(null, Map.of()).httpPort()).isEqualTo(8080);
     }
