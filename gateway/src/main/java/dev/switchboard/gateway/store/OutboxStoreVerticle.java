@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the outbox: stores accepted sends (group-committed: the sends that arrive while a
- * transaction is in flight go together in the next one), leases due rows to the channel senders,
+ * transaction is in flight go together in the next one, stored by one set-based call), leases due rows to the channel senders,
  * records their outcomes, and answers the reads of sent messages and dead letters. It keeps each
  * tenant's count of waiting sends, so a full queue is refused without a round trip.
  */
