@@ -177,12 +177,13 @@ END
 $$;
 
 -- The outbox functions plan without sequential scans. The outbox is a queue: a few hundred rows,
--- then (a burst) tens of thousands, then none again, with three row versions written per send.
--- plpgsql keeps a plan per statement for the session, made while the outbox was small: a
--- sequential scan (in outbox_settle a nested loop over the whole outbox, re-reading the batch's
--- arrays per row), which then stays while the backlog grows, until an ANALYZE invalidates it.
--- bench/outbound.sh at max load: each settle and claim got slower as the backlog grew, the sender
--- fell further behind, and the run collapsed (3,453 -> 451 sends/s within 20 s, drain 130 msg/s).
+-- then (a burst) tens of thousands, then none again, with several row versions written per send.
+-- plpgsql keeps a plan per statement for the session, made for the outbox as it was then: with
+-- PG_PROFILE=1, bench/outbound.sh logged (auto_explain) outbox_settle's updates as a sequential
+-- scan of the whole outbox in a nested loop that re-reads the batch's arrays for every row, a plan
+-- that stays while the backlog grows, until an ANALYZE invalidates it. Each settle then costs in
+-- proportion to the backlog, the sender falls further behind, and the backlog grows: the suspected
+-- cause of the max-load collapse (3,453 -> 451 sends/s within 20 s, then a drain of 130 msg/s).
 -- Every statement of these functions has an index path (primary key, outbox_due,
 -- outbox_conversation, the messages' and conversations' keys), so without sequential scans the
 -- plans no longer depend on the size the outbox had when they were made. outbox_enqueue_batch
@@ -191,9 +192,12 @@ $$;
 ALTER FUNCTION outbox_settle(text, bigint[], text[], text[], double precision[], text[], text[])
   SET enable_seqscan = off;
 ALTER FUNCTION outbox_claim(text, text, integer, double precision) SET enable_seqscan = off;
+-- outbox_enqueue_batch also keeps one (generic) plan per statement: by default plpgsql planned its
+-- first statement anew for every call (a custom plan for each batch's arrays), 0.63 ms of planning
+-- per call measured with pg_stat_statements (track_planning), more than the statement itself.
 ALTER FUNCTION outbox_enqueue_batch(text[], text[], text[], bigint[], text[], text[], text[], text[], text[],
                                     text[], text[], text[], text[], bigint[], text[], double precision[])
-  SET enable_seqscan = off;
+  SET enable_seqscan = off SET plan_cache_mode = force_generic_plan;
 
 -- Room on each outbox page for the updates of a send's life (the lease, 'sending'): none of them
 -- changes an indexed column, so with free space on the page they are HOT updates, which add no
