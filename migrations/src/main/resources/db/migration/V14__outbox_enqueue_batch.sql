@@ -176,30 +176,28 @@ BEGIN
 END
 $$;
 
--- The outbox functions plan without sequential scans. The outbox is a queue: a few hundred rows,
--- then (a burst) tens of thousands, then none again, with several row versions written per send.
--- plpgsql keeps a plan per statement for the session, made for the outbox as it was then: with
--- PG_PROFILE=1, bench/outbound.sh logged (auto_explain) outbox_settle's updates as a sequential
--- scan of the whole outbox in a nested loop that re-reads the batch's arrays for every row, a plan
--- that stays while the backlog grows, until an ANALYZE invalidates it. Each settle then costs in
--- proportion to the backlog, the sender falls further behind, and the backlog grows: the suspected
--- cause of the max-load collapse (3,453 -> 451 sends/s within 20 s, then a drain of 130 msg/s).
--- Every statement of these functions has an index path (primary key, outbox_due,
--- outbox_conversation, the messages' and conversations' keys), so without sequential scans the
--- plans no longer depend on the size the outbox had when they were made. outbox_enqueue_batch
--- the same: its lookups must not become scans of messages or conversations planned while a new
--- database was empty.
+-- outbox_settle plans each call for the outbox as it is then (plan_cache_mode = force_custom_plan).
+-- plpgsql keeps a generic plan per statement for the session once five calls did not beat it, and
+-- a plan made while the outbox was small joins the batch's arrays to the whole outbox (a scan of
+-- the outbox, re-reading the arrays for every row). The outbox is a queue: empty, then a burst of
+-- tens of thousands of rows. That plan stays while the backlog grows (until an ANALYZE invalidates
+-- it): every settle then costs in proportion to the backlog, the sender falls further behind, the
+-- backlog grows faster. Measured in one session (8 calls on an empty outbox, 50,000 rows
+-- inserted, then 20 calls of 20 rows): 26.9 s with V11's plan, 0.30 s planned per call
+-- (enable_seqscan = off does not help: the plan then reads the whole primary key index, 34.5 s).
+-- The suspected cause of the collapse of bench/outbound.sh's max-load run (3,453 -> 451 sends/s
+-- within 20 s as the backlog grew to 5,549, then a drain of 130 msg/s). Planning costs a fraction
+-- of a millisecond per call, and there is one call per batch of outcomes.
 ALTER FUNCTION outbox_settle(text, bigint[], text[], text[], double precision[], text[], text[])
-  SET enable_seqscan = off;
-ALTER FUNCTION outbox_claim(text, text, integer, double precision) SET enable_seqscan = off;
--- outbox_enqueue_batch also keeps one (generic) plan per statement: by default plpgsql planned its
--- first statement anew for every call (a custom plan for each batch's arrays), 0.63 ms of planning
--- per call measured with pg_stat_statements (track_planning), more than the statement itself.
+  SET plan_cache_mode = force_custom_plan;
+
+-- outbox_enqueue_batch keeps one generic plan per statement, and never a sequential scan: by
+-- default plpgsql planned its first statement anew for every call (a custom plan for each batch's
+-- arrays: 0.63 ms of planning per call, pg_stat_statements with track_planning, more than the
+-- statement itself), and its lookups are probes by key of messages and conversations that must not
+-- become scans planned while a new database was empty (measured: plans made on an empty database,
+-- then 25,600 sends in the same session, then 128 sends a call: 36 ms a call generic, 64 ms
+-- planned per call).
 ALTER FUNCTION outbox_enqueue_batch(text[], text[], text[], bigint[], text[], text[], text[], text[], text[],
                                     text[], text[], text[], text[], bigint[], text[], double precision[])
   SET enable_seqscan = off SET plan_cache_mode = force_generic_plan;
-
--- Room on each outbox page for the updates of a send's life (the lease, 'sending'): none of them
--- changes an indexed column, so with free space on the page they are HOT updates, which add no
--- index entries for the claim's ordered scan to step over.
-ALTER TABLE outbox SET (fillfactor = 50);
