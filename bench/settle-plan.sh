@@ -3,8 +3,9 @@
 # database sessions (and plpgsql its plans) for hours, while the outbox goes from empty to a backlog
 # of tens of thousands of rows and back. In one session: 8 settle calls on an empty outbox, then
 # ROWS rows inserted (autovacuum off for the outbox, so no ANALYZE replans in between), then 20
-# timed settle calls of 20 rows. First with outbox_settle as migrated (V14: planned per call), then
-# with V14's setting removed (V11, as before V14: a plan kept for the session).
+# timed settle calls of 20 rows. First with outbox_settle as migrated (V14: rows found by primary
+# key, no sequential scans), then with V11's outbox_settle put back (as before V14), read from
+# migrations/.../V11__outbox_plans.sql.
 #
 #   bench/settle-plan.sh            ROWS=50000 by default
 set -euo pipefail
@@ -30,8 +31,12 @@ psql "$PG_URL" -qc "ALTER TABLE outbox SET (autovacuum_enabled = false)"
 SETTLE_FN="outbox_settle(text, bigint[], text[], text[], double precision[], text[], text[])"
 echo "as migrated: $(psql "$PG_URL" -Atc "SELECT proconfig FROM pg_proc WHERE oid = '$SETTLE_FN'::regprocedure")"
 
-for variant in "V14 (as migrated)" "V11 (plan kept for the session)"; do
-  [[ "$variant" == V11* ]] && psql "$PG_URL" -qc "ALTER FUNCTION $SETTLE_FN RESET ALL"
+for variant in "V14 (as migrated)" "V11 (its outbox_settle)"; do
+  if [[ "$variant" == V11* ]]; then
+    psql "$PG_URL" -qc "ALTER FUNCTION $SETTLE_FN RESET ALL"
+    sed -n '/^CREATE OR REPLACE FUNCTION outbox_settle/,/^\$\$;/p' \
+      "$ROOT/migrations/src/main/resources/db/migration/V11__outbox_plans.sql" | psql "$PG_URL" -q
+  fi
   psql "$PG_URL" -qc "TRUNCATE outbox" -c "VACUUM ANALYZE outbox"
   call="SELECT count(*) FROM outbox_settle('me', (SELECT array_agg(i) FROM generate_series(:lo, :lo + 19) i),
           array_fill('sending'::text, ARRAY[20]), array_fill(NULL::text, ARRAY[20]), array_fill(0::float8, ARRAY[20]),

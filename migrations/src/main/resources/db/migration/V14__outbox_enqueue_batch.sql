@@ -176,20 +176,101 @@ BEGIN
 END
 $$;
 
--- outbox_settle plans each call for the outbox as it is then (plan_cache_mode = force_custom_plan).
--- plpgsql keeps a generic plan per statement for the session once five calls did not beat it, and
--- a plan made while the outbox was small joins the batch's arrays to the whole outbox (a scan of
--- the outbox, re-reading the arrays for every row). The outbox is a queue: empty, then a burst of
--- tens of thousands of rows. That plan stays while the backlog grows (until an ANALYZE invalidates
--- it): every settle then costs in proportion to the backlog, the sender falls further behind, the
--- backlog grows faster. Measured in one session (8 calls on an empty outbox, 50,000 rows
--- inserted, then 20 calls of 20 rows): 26.9 s with V11's plan, 0.30 s planned per call
--- (enable_seqscan = off does not help: the plan then reads the whole primary key index, 34.5 s).
--- The suspected cause of the collapse of bench/outbound.sh's max-load run (3,453 -> 451 sends/s
--- within 20 s as the backlog grew to 5,549, then a drain of 130 msg/s). Planning costs a fraction
--- of a millisecond per call, and there is one call per batch of outcomes.
-ALTER FUNCTION outbox_settle(text, bigint[], text[], text[], double precision[], text[], text[])
-  SET plan_cache_mode = force_custom_plan;
+-- outbox_settle (replaces V11's) finds its outbox rows by primary key (o.id = ANY of the ids of
+-- each kind) and plans without sequential scans, so the plan it keeps for the session is the same
+-- whatever the outbox held when it was made. plpgsql keeps a generic plan per statement once five
+-- calls did not beat it; V11's joins of the batch's arrays to the outbox, planned while the outbox
+-- was small, became a scan of the whole outbox that re-reads the arrays for every row. The outbox
+-- is a queue (empty, then a burst of tens of thousands of rows), and that plan stayed while the
+-- backlog grew, until an ANALYZE invalidated it: every settle then cost in proportion to the
+-- backlog, the sender fell further behind, the backlog grew faster. Measured in one session
+-- (bench/settle-plan.sh: 8 calls on an empty outbox, 50,000 rows inserted, then 20 calls of 20
+-- rows): 13-27 s with V11, 0.08-0.3 s planned per call; enable_seqscan = off alone does not help
+-- (the plan then reads the whole primary-key index: 23-35 s). The suspected cause of the collapse
+-- of bench/outbound.sh's max-load run (3,453 -> 451 sends/s within 20 s as the backlog grew to
+-- 5,549, then a drain of 130 msg/s). Planning every call was measured too (plan_cache_mode =
+-- force_custom_plan): 8.6 ms a settle call against 3.0 before, so the kept plan is made robust
+-- instead. The retry and failure statements run only when the batch has such outcomes.
+CREATE OR REPLACE FUNCTION outbox_settle(p_owner text, p_id bigint[], p_kind text[], p_pid text[],
+                              p_wait double precision[], p_code text[], p_detail text[])
+RETURNS TABLE (dead_letter_id bigint, dead_message_id bigint)
+LANGUAGE plpgsql VOLATILE SET enable_seqscan = off AS $$
+#variable_conflict use_column
+DECLARE
+  echo_convs bigint[];
+  k_sending bigint[] := ARRAY(SELECT u.id FROM unnest(p_id, p_kind) AS u(id, kind) WHERE u.kind = 'sending');
+  k_back bigint[] := ARRAY(SELECT u.id FROM unnest(p_id, p_kind) AS u(id, kind) WHERE u.kind IN ('retry', 'release'));
+  k_sent bigint[] := ARRAY(SELECT u.id FROM unnest(p_id, p_kind) AS u(id, kind) WHERE u.kind = 'sent');
+  k_failed bigint[] := ARRAY(SELECT u.id FROM unnest(p_id, p_kind) AS u(id, kind) WHERE u.kind = 'failed');
+BEGIN
+  IF cardinality(k_sending) > 0 THEN
+    UPDATE outbox o SET state = 'sending', attempts = o.attempts + 1
+     WHERE o.id = ANY (k_sending) AND o.lease_owner = p_owner;
+  END IF;
+
+  IF cardinality(k_back) > 0 THEN
+    UPDATE outbox o SET state = CASE WHEN u.kind = 'retry' THEN 'queued' ELSE o.state END,
+                        lease_owner = NULL, lease_until = NULL,
+                        next_attempt_at = now() + make_interval(secs => u.wait),
+                        last_error_code = CASE WHEN u.kind = 'retry' THEN u.code ELSE o.last_error_code END,
+                        last_error_detail = CASE WHEN u.kind = 'retry' THEN u.detail ELSE o.last_error_detail END
+      FROM unnest(p_id, p_kind, p_wait, p_code, p_detail) AS u(id, kind, wait, code, detail)
+     WHERE o.id = ANY (k_back) AND u.kind IN ('retry', 'release') AND o.id = u.id AND o.lease_owner = p_owner;
+  END IF;
+
+  IF cardinality(k_sent) > 0 THEN
+    WITH s AS (
+      SELECT o.id, o.tenant_id, o.channel, o.message_id, o.attempts, u.pid
+        FROM unnest(p_id, p_kind, p_pid) AS u(id, kind, pid)
+        JOIN outbox o ON o.id = u.id
+       WHERE o.id = ANY (k_sent) AND u.kind = 'sent' AND u.pid IS NOT NULL),
+    echo AS (
+      DELETE FROM messages e
+       USING s CROSS JOIN LATERAL (
+               SELECT k.id FROM messages k
+                WHERE k.tenant_id = s.tenant_id AND k.channel = s.channel AND k.platform_message_id = s.pid
+                  AND k.id <> s.message_id
+                LIMIT 1) x -- LIMIT: not flattened into a join, so the whole unique key is the index condition
+       WHERE e.id = x.id
+      RETURNING e.conversation_id, e.author, e.status, s.message_id)
+    SELECT array_agg(DISTINCT echo.conversation_id) FILTER (WHERE echo.author = 'business_human')
+      INTO echo_convs FROM echo;
+
+    UPDATE messages m SET platform_message_id = u.pid, status = 'sent', status_at = now(), sent_at = now(),
+                          send_attempts = o.attempts, error_code = NULL, error_detail = NULL
+      FROM unnest(p_id, p_kind, p_pid) AS u(id, kind, pid)
+      JOIN outbox o ON o.id = u.id
+     WHERE o.id = ANY (k_sent) AND u.kind = 'sent' AND m.id = o.message_id;
+    DELETE FROM outbox o WHERE o.id = ANY (k_sent);
+    IF EXISTS (SELECT 1 FROM pending_receipts) THEN -- (as inbox_append): a SQL function is planned on
+      PERFORM apply_pending_receipts();              -- every call, ~0.6 ms even when nothing waits
+    END IF;
+    IF echo_convs IS NOT NULL THEN
+      PERFORM refresh_takeovers(echo_convs);
+    END IF;
+  END IF;
+
+  IF cardinality(k_failed) > 0 THEN
+    UPDATE messages m SET status = 'failed', status_at = now(), error_code = u.code, error_detail = u.detail,
+                          send_attempts = o.attempts
+      FROM unnest(p_id, p_kind, p_code, p_detail) AS u(id, kind, code, detail)
+      JOIN outbox o ON o.id = u.id
+     WHERE o.id = ANY (k_failed) AND u.kind = 'failed' AND m.id = o.message_id;
+    RETURN QUERY
+    WITH f AS (
+      DELETE FROM outbox o USING unnest(p_id, p_kind, p_code, p_detail) AS u(id, kind, code, detail)
+       WHERE o.id = ANY (k_failed) AND u.kind = 'failed' AND o.id = u.id
+      RETURNING o.*, u.code, u.detail),
+    d AS (
+      INSERT INTO dead_letters (tenant_id, kind, channel, message_id, conversation_id, payload, attempts,
+                                error_code, error_detail)
+      SELECT f.tenant_id, 'outbound', f.channel, f.message_id, f.conversation_id, f.payload, f.attempts,
+             f.code, f.detail FROM f
+      RETURNING dead_letters.id, dead_letters.message_id)
+    SELECT d.id, d.message_id FROM d;
+  END IF;
+END
+$$;
 
 -- outbox_enqueue_batch keeps one generic plan per statement, and never a sequential scan: by
 -- default plpgsql planned its first statement anew for every call (a custom plan for each batch's
