@@ -10,7 +10,7 @@ public final class OutboxRecords {
   }
 
   /**
-   * One accepted send to store ({@code outbox_enqueue}).
+   * One accepted send to store ({@code outbox_enqueue_batch}, one element of a batch).
    *
    * @param conversationId the conversation given by the client, or null (then channel + chatId)
    * @param contactUserId  the platform user id of the contact to create when the chat is new
@@ -23,7 +23,7 @@ public final class OutboxRecords {
                         String payloadJson, Duration window) {
   }
 
-  /** What {@code outbox_enqueue} said. */
+  /** What {@code outbox_enqueue_batch} said of one send. */
   public record Enqueued(String outcome, Long messageId, Long conversationId, String status, String requestHash,
                          String detail) {
     public boolean queued() {

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -22,14 +21,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The SQL of the outbox (migration V6): {@code outbox_enqueue} per accepted send,
- * {@code outbox_claim} / {@code outbox_settle} per batch of the channel senders, the reads of
+ * The SQL of the outbox (migrations V6, V11, V14): {@code outbox_enqueue_batch} per group-commit
+ * batch of accepted sends, {@code outbox_claim} / {@code outbox_settle} per batch of the channel senders, the reads of
  * {@code GET /v1/messages/{id}} and of the dead letters, and {@code dead_letter_replay}.
  */
 final class OutboxRepository {
-  static final String ENQUEUE = "SELECT outcome, message_id, conversation_id, status, request_hash, detail"
-      + " FROM outbox_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-      + " make_interval(secs => $16))";
+  static final String ENQUEUE = "SELECT pos, outcome, message_id, conversation_id, status, request_hash, detail"
+      + " FROM outbox_enqueue_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
   static final String CLAIM = "SELECT id, tenant_id, message_id, conversation_id, payload, state, attempts, accepted_at"
       + " FROM outbox_claim($1, $2, $3, $4)";
   static final String SETTLE = "SELECT dead_letter_id FROM outbox_settle($1, $2, $3, $4, $5, $6, $7)";
@@ -64,25 +62,67 @@ final class OutboxRepository {
   private OutboxRepository() {
   }
 
-  static Tuple enqueueTuple(Enqueue e) {
-    return Tuple.from(new Object[] {e.tenantId(), e.channel(), e.accountRef(), e.conversationId(), e.chatId(),
-        e.contactUserId(), e.phone(), e.idempotencyKey(), e.requestHash(), e.sendToken(), e.type(), e.text(),
-        e.contentJson(), e.referencedId(), e.payloadJson(),
-        e.window() == null ? null : (double) e.window().toSeconds()});
+  /**
+   * Stores one group-commit batch of sends in one call of {@code outbox_enqueue_batch} (V14): one
+   * statement, so one round trip and one transaction, whatever the batch's size. The answers are in
+   * the order of {@code batch}.
+   */
+  static Future<List<Enqueued>> enqueue(SqlClient client, List<Enqueue> batch) {
+    return client.preparedQuery(ENQUEUE).execute(enqueueTuple(batch)).map(rows -> {
+      Enqueued[] out = new Enqueued[batch.size()];
+      for (Row r : rows) {
+        out[r.getInteger(0) - 1] = new Enqueued(r.getString(1), r.getLong(2), r.getLong(3), r.getString(4),
+            r.getString(5), r.getString(6));
+      }
+      for (int i = 0; i < out.length; i++) {
+        if (out[i] == null) {
+          throw new IllegalStateException("outbox_enqueue_batch gave no answer for send " + (i + 1));
+        }
+      }
+      return List.of(out);
+    });
   }
 
-  /** Runs the enqueues of one batch in one transaction and one round trip (group commit). */
-  static Future<List<Enqueued>> enqueue(Pool pool, List<Enqueue> batch) {
-    List<Tuple> tuples = batch.stream().map(OutboxRepository::enqueueTuple).toList();
-    return pool.withTransaction(tx -> tx.preparedQuery(ENQUEUE).executeBatch(tuples)).map(rows -> {
-      List<Enqueued> out = new ArrayList<>();
-      for (RowSet<Row> rs = rows; rs != null; rs = rs.next()) {
-        Row r = rs.iterator().next();
-        out.add(new Enqueued(r.getString(0), r.getLong(1), r.getLong(2), r.getString(3), r.getString(4),
-            r.getString(5)));
-      }
-      return out;
-    });
+  /** The batch as the function's arrays: element i of each array is send i. */
+  static Tuple enqueueTuple(List<Enqueue> batch) {
+    int n = batch.size();
+    String[] tenant = new String[n];
+    String[] channel = new String[n];
+    String[] account = new String[n];
+    Long[] conversation = new Long[n];
+    String[] chat = new String[n];
+    String[] user = new String[n];
+    String[] phone = new String[n];
+    String[] idem = new String[n];
+    String[] hash = new String[n];
+    String[] token = new String[n];
+    String[] type = new String[n];
+    String[] text = new String[n];
+    String[] content = new String[n];
+    Long[] replyTo = new Long[n];
+    String[] payload = new String[n];
+    Double[] window = new Double[n];
+    for (int i = 0; i < n; i++) {
+      Enqueue e = batch.get(i);
+      tenant[i] = e.tenantId();
+      channel[i] = e.channel();
+      account[i] = e.accountRef();
+      conversation[i] = e.conversationId();
+      chat[i] = e.chatId();
+      user[i] = e.contactUserId();
+      phone[i] = e.phone();
+      idem[i] = e.idempotencyKey();
+      hash[i] = e.requestHash();
+      token[i] = e.sendToken();
+      type[i] = e.type();
+      text[i] = e.text();
+      content[i] = e.contentJson();
+      replyTo[i] = e.referencedId();
+      payload[i] = e.payloadJson();
+      window[i] = e.window() == null ? null : (double) e.window().toSeconds();
+    }
+    return Tuple.from(new Object[] {tenant, channel, account, conversation, chat, user, phone, idem, hash, token,
+        type, text, content, replyTo, payload, window});
   }
 
   static Future<List<Item>> claim(SqlClient client, String channel, String owner, int limit, double leaseSeconds) {

@@ -28,8 +28,10 @@ import io.vertx.sqlclient.Row;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the outbox: stores accepted sends (group-committed: the sends that arrive while a
- * transaction is in flight go together in the next one), leases due rows to the channel senders,
+ * transaction is in flight go together in the next one, stored by one set-based call), leases due rows to the channel senders,
  * records their outcomes, and answers the reads of sent messages and dead letters. It keeps each
  * tenant's count of waiting sends, so a full queue is refused without a round trip.
  */
@@ -140,15 +142,19 @@ public final class OutboxStoreVerticle extends VerticleBase {
     return OutboxRepository.enqueue(pool, batch.stream().map(Pending::request).toList())
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(results -> {
+          Set<String> channels = new HashSet<>();
           for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             Enqueued r = results.get(i);
             if (r.queued()) {
               waitingByTenant.merge(p.request().tenantId(), 1, Integer::sum);
               channelCount(p.request().channel()).incrementAndGet();
-              vertx.eventBus().publish(Addresses.EVT_OUTBOX_QUEUED, p.request().channel());
+              channels.add(p.request().channel());
             }
             p.message().reply(r);
+          }
+          for (String channel : channels) { // one wake-up per channel and batch, not per send
+            vertx.eventBus().publish(Addresses.EVT_OUTBOX_QUEUED, channel);
           }
           return (Void) null;
         })

@@ -198,6 +198,47 @@ class SendApiIT {
   }
 
   @Test
+  void oneKeyPostedConcurrentlyWithTwoBodiesStoresOneAndTheOtherBodyIsAConflict() throws Exception {
+    long chat = chat();
+    String key = "race-" + chat;
+    String first = new JsonObject().put("channel", "telegram").put("to", Long.toString(chat)).put("text", "body A")
+        .put("idempotencyKey", key).encode();
+    String second = new JsonObject(first).put("text", "body B").encode();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    List<Callable<HttpResponse<String>>> posts = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      String body = i % 2 == 0 ? first : second;
+      posts.add(() -> post(KEY, body));
+    }
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    for (Future<HttpResponse<String>> f : pool.invokeAll(posts)) {
+      answers.add(f.get());
+    }
+    pool.shutdown();
+    List<HttpResponse<String>> accepted = answers.stream().filter(a -> a.statusCode() == 202).toList();
+    assertThat(accepted).hasSize(1);
+    String id = new JsonObject(accepted.get(0).body()).getString("id");
+    String stored = TestDatabase.row("SELECT text FROM messages WHERE tenant_id = ? AND idempotency_key = ?",
+        TENANT, key).get(0);
+    for (int i = 0; i < answers.size(); i++) {
+      HttpResponse<String> a = answers.get(i);
+      boolean sameBody = (i % 2 == 0 ? "body A" : "body B").equals(stored);
+      if (sameBody) {
+        assertThat(a.statusCode()).as(a.body()).isIn(200, 202);
+        assertThat(new JsonObject(a.body()).getString("id")).isEqualTo(id);
+      } else {
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(409);
+        assertThat(new JsonObject(a.body()).getJsonObject("error").getString("code")).isEqualTo("idempotency_conflict");
+      }
+    }
+    assertThat(TestDatabase.number("SELECT count(*) FROM messages WHERE tenant_id = ? AND idempotency_key = ?",
+        TENANT, key)).isEqualTo(1);
+    awaitStatus(id, "sent");
+    assertThat(sendsTo(chat)).hasSize(1);
+    assertThat(sendsTo(chat).get(0).json().getString("text")).isEqualTo(stored);
+  }
+
+  @Test
   void anotherTenantsKeySeesNoMessageOfThisTenant() {
     String id = new JsonObject(post(KEY, text(chat(), "mine")).body()).getString("id");
     HttpResponse<String> theirs = request("GET", "/v1/messages/" + id, OTHER_KEY, null, null);
