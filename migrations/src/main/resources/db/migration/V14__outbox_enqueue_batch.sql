@@ -66,7 +66,7 @@ BEGIN
              WITH ORDINALITY AS b(t, c, a, conv, chat, idem, rep, win, pos)
         LEFT JOIN LATERAL (
           SELECT m.id, m.conversation_id, m.status::text AS status, m.request_hash FROM messages m
-           WHERE m.tenant_id = b.t AND m.idempotency_key = b.idem) e ON true
+           WHERE m.tenant_id = b.t AND m.idempotency_key = b.idem LIMIT 1) e ON true  -- LIMIT 1: a probe per send (a pulled-up join read every keyed message per batch)
         LEFT JOIN LATERAL (
           SELECT c.id, c.contact_id FROM conversations c
            WHERE b.conv IS NOT NULL AND c.id = b.conv AND c.tenant_id = b.t AND c.channel = b.c
