@@ -130,6 +130,26 @@ start_postgres() {
   echo "server: $(psql "$PG_URL" -Atc 'show server_version')"
 }
 
+# pg_profile_setup: with PG_PROFILE=1, restarts the dedicated PostgreSQL with pg_stat_statements
+# (nested statements too) and auto_explain (plans of statements over 5 ms, in $PG_DIR/postgres.log)
+pg_profile_setup() {
+  [[ "${PG_PROFILE:-0}" == 1 ]] || return 0
+  psql "$PG_URL" -q -c "ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements, auto_explain"
+  start_postgres # restarts it with the libraries loaded
+  psql "$PG_URL" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
+    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c "ALTER SYSTEM SET auto_explain.log_min_duration = '5ms'" \
+    -c "ALTER SYSTEM SET auto_explain.log_nested_statements = on" -c 'SELECT pg_reload_conf()' >/dev/null
+}
+
+# pg_top [N]: with PG_PROFILE=1, the top N (15) statements by total time since the last call, then a reset
+pg_top() {
+  [[ "${PG_PROFILE:-0}" == 1 ]] || return 0
+  psql "$PG_URL" -P pager=off -c "SELECT round(total_exec_time) AS total_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms,
+      rows, left(regexp_replace(query, '\s+', ' ', 'g'), 120) AS query
+      FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${1:-15}" || true
+  psql "$PG_URL" -Atqc 'SELECT pg_stat_statements_reset()' >/dev/null || true
+}
+
 # config_head PORT: the http, database and admin sections of a gateway config
 config_head() {
   cat <<EOC

@@ -49,13 +49,7 @@ bench_init outbound
 print_machine
 build_if_stale
 start_postgres
-if [[ "$PG_PROFILE" == 1 ]]; then
-  psql "$PG_URL" -q -c "ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements, auto_explain"
-  start_postgres # restarts it with the libraries loaded
-  psql "$PG_URL" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
-    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c "ALTER SYSTEM SET auto_explain.log_min_duration = '5ms'" \
-    -c "ALTER SYSTEM SET auto_explain.log_nested_statements = on" -c 'SELECT pg_reload_conf()' >/dev/null
-fi
+pg_profile_setup
 sql() { psql "$PG_URL" -Atc "$1"; }
 
 # ---- fake platform ---------------------------------------------------------------------------
@@ -201,7 +195,7 @@ pg_background
 window rate
 sleep "$SETTLE"
 
-[[ "$PG_PROFILE" == 1 ]] && sql 'SELECT pg_stat_statements_reset()' >/dev/null
+pg_top 0 >/dev/null # a reset
 say "(1)+(2) max load: $CONNECTIONS connections, ${MAX_WARMUP}s warmup + ${DURATION}s  [load average $(loadavg)]"
 load max "$MAX_WARMUP" --mode max --connections "$CONNECTIONS"
 drain
@@ -222,9 +216,7 @@ grep -E '^switchboard_(outbound_total|send_requests_total|outbound_queue)' "$RES
 if [[ "$PG_PROFILE" == 1 ]]; then
   cp "$PG_DIR/postgres.log" "$RESULTS/$STAMP-postgres.log"
   say "pg_stat_statements: the max run and its drain, top statements by total time (plans: $RESULTS/$STAMP-postgres.log)"
-  psql "$PG_URL" -P pager=off -c "SELECT round(total_exec_time) AS total_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms,
-      rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
-      FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20"
+  pg_top 20
 fi
 
 # ---- summary -------------------------------------------------------------------------------

@@ -68,19 +68,7 @@ build_if_stale
 
 # ---- 2. PostgreSQL -------------------------------------------------------------------------
 start_postgres
-if [[ "$PG_PROFILE" == 1 ]]; then
-  psql "$PG_URL" -q -c "ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements"
-  start_postgres # restarts it with the library loaded
-  psql "$PG_URL" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
-    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c 'SELECT pg_reload_conf()' >/dev/null
-fi
-pg_top() { # top statements since the last call (PG_PROFILE=1), then reset
-  [[ "$PG_PROFILE" == 1 ]] || return 0
-  psql "$PG_URL" -P pager=off -c "SELECT round(total_exec_time) AS total_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms,
-      rows, left(regexp_replace(query, '\s+', ' ', 'g'), 120) AS query
-      FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" || true
-  psql "$PG_URL" -Atqc 'SELECT pg_stat_statements_reset()' >/dev/null || true
-}
+pg_profile_setup
 
 # ---- 3. gateway ---------------------------------------------------------------------------
 PORT="$(free_port)"

@@ -37,6 +37,7 @@ SETTLE="${SETTLE:-5}"
 BOT_DELAY_MS="${BOT_DELAY_MS:-0}"          # the echo bot's answer delay
 FAKE_DELAY_MS="${FAKE_DELAY_MS:-0}"        # the fake platform's answer delay
 AUX_JAVA_OPTS="${AUX_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}"
+PG_PROFILE="${PG_PROFILE:-0}"              # 1 = pg_stat_statements (top statements of each run and its drain) and auto_explain (plans over 5 ms, in the PostgreSQL log)
 
 # ---- targets ---------------------------------------------------------------------------------
 TARGET_TURNS=2000
@@ -54,6 +55,7 @@ bench_init turns
 print_machine
 build_if_stale
 start_postgres
+pg_profile_setup
 sql() { psql "$PG_URL" -Atc "$1"; }
 
 start_aux() { # NAME CLASS ARGS...: a helper JVM from the load jar; waits for its /stats; sets AUX_PID
@@ -120,6 +122,7 @@ EOF
 } > "$CONFIG"
 start_gateway "$CONFIG" "$PORT"
 check_idle "with the gateway idle"
+pg_top 0 >/dev/null # a reset: the start-up statements are not the turn's
 
 # ---- load ----------------------------------------------------------------------------------
 RUN_ID="t$(date +%s)-$(rand | cut -c1-6)"
@@ -215,12 +218,15 @@ say "(2) fixed rate: $RATE turns/s, $RATE_CONNECTIONS connections, ${WARMUP}s wa
 load rate "$WARMUP" --mode rate --rate "$RATE" --connections "$RATE_CONNECTIONS"
 drain rate
 window rate
+pg_top 20
 sleep "$SETTLE"
 
 say "(1) max load: $CONNECTIONS connections, ${MAX_WARMUP}s warmup + ${DURATION}s  [load average $(loadavg)]"
 load max "$MAX_WARMUP" --mode max --connections "$CONNECTIONS"
 drain max
 window max
+pg_top 20
+if [[ "$PG_PROFILE" == 1 ]]; then cp "$PG_DIR/postgres.log" "$RESULTS/$STAMP-postgres.log"; fi
 
 # ---- checks --------------------------------------------------------------------------------
 say "checks: database, echo bot and fake platform"
