@@ -195,11 +195,12 @@ window() { # NAME: the run's turns as the database has them, as JSON
   t0="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["windowStartMs"])' "$WORK/$1.json")"
   t1="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["windowEndMs"])' "$WORK/$1.json")"
   sql "WITH w AS (SELECT to_timestamp($t0 / 1000.0) AS t0, to_timestamp($t1 / 1000.0) AS t1),
-            t AS (SELECT m.received_at, r.sent_at, r.n, extract(epoch FROM r.sent_at - m.received_at) AS lat
+            r AS (SELECT r.reply_to_platform_id AS pid, min(r.sent_at) AS sent_at, count(*) AS n FROM messages r
+                   WHERE r.tenant_id = '$TENANT' AND r.direction = 'outbound'
+                     AND r.reply_to_platform_id LIKE 'wamid.bench.$RUN_ID-$1.%' GROUP BY 1),
+            t AS (SELECT m.received_at, r.sent_at, coalesce(r.n, 0) AS n, extract(epoch FROM r.sent_at - m.received_at) AS lat
                     FROM messages m
-                    LEFT JOIN LATERAL (SELECT min(sent_at) AS sent_at, count(*) AS n FROM messages r
-                                        WHERE r.tenant_id = m.tenant_id AND r.direction = 'outbound'
-                                          AND r.reply_to_platform_id = m.platform_message_id) r ON true
+                    LEFT JOIN r ON r.pid = m.platform_message_id
                    WHERE $INBOUND AND m.platform_message_id LIKE 'wamid.bench.$RUN_ID-$1.%')
        SELECT json_build_object(
          'stored', count(*),
