@@ -124,8 +124,8 @@ public final class ChannelVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ready = new TurnBatcher<>(vertx, Integer.MAX_VALUE, this::sendReady);
-    outcomes = new TurnBatcher<>(vertx, SETTLE_BATCH, this::settleBatch);
+    ready = new TurnBatcher<>(vertx, SETTLE_BATCH, 2, this::sendReady);
+    outcomes = new TurnBatcher<>(vertx, SETTLE_BATCH, 2, this::settleBatch);
     claims = new ClaimLoop(vertx, CLAIM_LIMIT, () -> MAX_ACTIVE - active, this::claim);
     http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setIdleTimeout(60)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(MAX_ACTIVE * 2));
@@ -267,7 +267,7 @@ public final class ChannelVerticle extends VerticleBase {
   }
 
   /** Records "sending" for everything ready in this turn in one call, then calls the platform for each. */
-  private void sendReady(List<Entry> ready) {
+  private Future<?> sendReady(List<Entry> ready) {
     List<Entry> batch = new ArrayList<>();
     for (Entry e : ready) {
       if (e.leaseLeftMillis() < minLeaseLeftMillis()) {
@@ -278,10 +278,10 @@ public final class ChannelVerticle extends VerticleBase {
       }
     }
     if (batch.isEmpty()) {
-      return;
+      return Future.succeededFuture();
     }
     List<Settlement> sending = batch.stream().map(e -> Settlement.of(e.item(), Kind.SENDING)).toList();
-    vertx.eventBus().request(Addresses.OUTBOX_SETTLE, new Settle(owner, sending), new DeliveryOptions().setSendTimeout(15_000))
+    return vertx.eventBus().request(Addresses.OUTBOX_SETTLE, new Settle(owner, sending), new DeliveryOptions().setSendTimeout(15_000))
         .onSuccess(v -> batch.forEach(this::call))
         .onFailure(err -> {
           // not recorded, so not called: the rows stay leased and are claimed again after the lease
@@ -344,13 +344,13 @@ public final class ChannelVerticle extends VerticleBase {
     }
   }
 
-  /** Queues an outcome; outcomes are recorded together (one call per event-loop turn or per full batch). */
+  /** Queues an outcome; outcomes are recorded together (a call per event-loop turn or full batch, two at most in flight). */
   private void settle(Settlement s) {
     outcomes.add(s);
   }
 
-  private void settleBatch(List<Settlement> batch) {
-    vertx.eventBus().request(Addresses.OUTBOX_SETTLE, new Settle(owner, batch), new DeliveryOptions().setSendTimeout(15_000))
+  private Future<?> settleBatch(List<Settlement> batch) {
+    return vertx.eventBus().request(Addresses.OUTBOX_SETTLE, new Settle(owner, batch), new DeliveryOptions().setSendTimeout(15_000))
         .onSuccess(v -> {
           active -= batch.size();
           poll(); // a conversation's next message may be due now

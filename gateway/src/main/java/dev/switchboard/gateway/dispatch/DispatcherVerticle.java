@@ -66,6 +66,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private static final int CLAIM_LIMIT = 256;
   private static final int MAX_ACTIVE = 1024;
   private static final int TAKE_BATCH = 512;
+  private static final int SETTLE_BATCH = 1024;
   private static final long POLL_MS = 200;
   private static final long RECOVER_MS = 5_000;
   private static final Duration ENTRY_TIMEOUT = Duration.ofMinutes(6);
@@ -85,8 +86,6 @@ public final class DispatcherVerticle extends VerticleBase {
   private Pool pool;
   private HttpClient http;
   private boolean recovering;
-  /** The hand-over in progress (batches are handed over one after the other). */
-  private Future<Void> handOvers = Future.succeededFuture();
   private boolean stopping;
   private int active;
   private long pollTimer = -1;
@@ -116,8 +115,8 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    takes = new TurnBatcher<>(vertx, TAKE_BATCH, this::handOver);
-    outcomes = new TurnBatcher<>(vertx, Integer.MAX_VALUE, this::settleBatch);
+    takes = new TurnBatcher<>(vertx, TAKE_BATCH, 1, this::takeKeys);
+    outcomes = new TurnBatcher<>(vertx, SETTLE_BATCH, 2, this::settleBatch);
     claims = new ClaimLoop(vertx, CLAIM_LIMIT, this::room, this::claim);
     pool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(6).setName("dispatch")
             .setMaxWaitQueueSize(1_000))
@@ -166,13 +165,9 @@ public final class DispatcherVerticle extends VerticleBase {
 
   /**
    * Hands a batch of new messages over in one call ({@code dispatch_take_keys}), one batch after the
-   * other: the daily quota counts messages in the order they were stored, so a later batch never
-   * overtakes an earlier one.
+   * other (the batcher keeps one call in flight): the daily quota counts messages in the order they
+   * were stored, so a later batch never overtakes an earlier one.
    */
-  private void handOver(List<Dispatch> batch) {
-    handOvers = handOvers.transform(ar -> takeKeys(batch));
-  }
-
   private Future<Void> takeKeys(List<Dispatch> batch) {
     String[] tenants = batch.stream().map(Dispatch::tenantId).toArray(String[]::new);
     String[] channels = batch.stream().map(Dispatch::channel).toArray(String[]::new);
@@ -423,7 +418,7 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   /** Records a batch of outcomes and the plugin runs logged since the last one, in one call. */
-  private void settleBatch(List<Outcome> batch) {
+  private Future<Void> settleBatch(List<Outcome> batch) {
     List<Run> logged = new ArrayList<>(runs);
     runs.clear();
     Tuple args = Tuple.from(new Object[] {owner,
@@ -439,7 +434,7 @@ public final class DispatcherVerticle extends VerticleBase {
         logged.stream().map(Run::outcome).toArray(String[]::new),
         logged.stream().map(Run::latencyMs).toArray(Integer[]::new),
         logged.stream().map(Run::error).toArray(String[]::new)});
-    pool.preparedQuery("SELECT dispatch_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)").execute(args)
+    return pool.preparedQuery("SELECT dispatch_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)").execute(args)
         .onSuccess(rows -> {
           active -= batch.size();
           int dead = rows.iterator().next().getInteger(0);
@@ -458,6 +453,8 @@ public final class DispatcherVerticle extends VerticleBase {
             runs.addAll(logged);
             outcomes.addAll(batch);
           });
-        });
+        })
+        .<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture());
   }
 }
