@@ -49,6 +49,22 @@ public final class SendService {
     }
   }
 
+  /**
+   * A reply in a conversation whose channel and chat the caller already read with the message it
+   * answers (the dispatcher's claim returns them): no lookup of the conversation. Validated and
+   * stored exactly as {@link #submit}.
+   */
+  public Future<Enqueued> submitReply(TenantView tenant, SendCommand cmd, String channel, String chatId) {
+    try {
+      if (cmd.channel() != null && !cmd.channel().equals(channel)) {
+        throw SendRequestParser.invalid("channel", "the conversation is on " + channel);
+      }
+      return enqueue(tenant, cmd, chat(tenant, cmd, channel, chatId));
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   /** Where the send goes: the channel (configured for the tenant), its plugin and the chat id. */
   private record Chat(String channel, ChannelPlugin plugin, ChannelAccount account, String chatId) {
   }

@@ -92,7 +92,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private long recoverTimer = -1;
 
   /** A claimed message on its way through the chain. */
-  private record Job(long messageId, TenantView tenant, String channel, Long conversationId, int position,
+  private record Job(long messageId, TenantView tenant, String channel, Long conversationId, String chatId, int position,
                      int attempts, Instant storedAt, InboundMessage message, InboundContext.EventIds ids) {
   }
 
@@ -287,7 +287,7 @@ public final class DispatcherVerticle extends VerticleBase {
         Ids.CONVERSATION.formatNullable(r.getLong("conversation_id")), contactId == null ? null : Ids.CONTACT.format(contactId),
         r.getString("phone"), r.getString("display_name"));
     runningByTenant.merge(tenant.id(), 1, Integer::sum);
-    Job job = new Job(messageId, tenant, r.getString("channel"), r.getLong("conversation_id"),
+    Job job = new Job(messageId, tenant, r.getString("channel"), r.getLong("conversation_id"), r.getString("chat_id"),
         r.getInteger("entry_position"), r.getInteger("attempts"), r.getOffsetDateTime("stored_at").toInstant(),
         message, ids);
     runFrom(job, job.position());
@@ -381,7 +381,8 @@ public final class DispatcherVerticle extends VerticleBase {
     Future<?> queued;
     try {
       SendCommand cmd = SendRequestParser.parse(body);
-      queued = sends.submit(job.tenant(), cmd).map(r -> {
+      queued = (job.chatId() == null ? sends.submit(job.tenant(), cmd)
+          : sends.submitReply(job.tenant(), cmd, job.channel(), job.chatId())).map(r -> {
         if (!"queued".equals(r.outcome()) && !"existing".equals(r.outcome())) {
           refused.add("reply " + n + ": " + r.outcome());
         }
