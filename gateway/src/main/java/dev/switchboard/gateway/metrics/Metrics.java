@@ -160,7 +160,9 @@ public final class Metrics {
 
   public void chatMigrations(String channel, String source, int count) {
     if (count > 0) {
-      counter("switchboard.chat.migrations", "Chats found under a new id (a Telegram group upgraded to a supergroup), their conversation following it, by source (webhook, send)",
+      counter("switchboard.chat.migrations",
+          "Chats found under a new id (a Telegram group upgraded to a supergroup), their conversation following it,"
+              + " by source (webhook, send)",
           "channel", channel, "source", source).increment(count);
     }
   }
