@@ -5,6 +5,7 @@ import dev.switchboard.gateway.cluster.LimitShares;
 import dev.switchboard.gateway.config.OutboundSettings;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.outbound.OutboundJson;
+import dev.switchboard.gateway.store.OutboxRecords.ChatMove;
 import dev.switchboard.gateway.store.OutboxRecords.Claim;
 import dev.switchboard.gateway.store.OutboxRecords.Claimed;
 import dev.switchboard.gateway.store.OutboxRecords.Item;
@@ -50,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * account's and the chat's documented pace, records {@code sending} before calling the platform,
  * calls the plugin's {@link ChannelSender}, and records the outcome: sent (with the platform's id),
  * retried after a backoff (honouring the platform's wait, and blocking the recipient or account a
- * throttle names), or failed for good (a dead letter). Outcomes are recorded in batches.
+ * throttle names), or failed for good (a dead letter). Outcomes are recorded in batches. A send
+ * the plugin re-sent to the chat's new id ({@link SendOutcome.Sent#movedToChatId()}) is recorded
+ * with that move, so the conversation and its queued sends follow the chat.
  *
  * <p>A row leased but not yet sent waits here while its pace allows it within the lease; past
  * that, or past the per-tenant hold cap, it goes back to the outbox with its wait, so one tenant's
@@ -318,7 +321,18 @@ public final class ChannelVerticle extends VerticleBase {
     if (outcome instanceof SendOutcome.Sent sent) {
       metrics.outbound(channel, "sent");
       metrics.sentLatency(channel, Math.max(0, Duration.between(item.acceptedAt(), Instant.now()).toNanos()));
-      settle(new Settlement(item, Kind.SENT, sent.platformMessageId(), Duration.ZERO, null, null, false, false));
+      ChatMove move = null;
+      String from = e.message().to();
+      if (sent.movedToChatId() != null && from != null && !sent.movedToChatId().equals(from)) {
+        // the chat changed its id (a Telegram group upgraded to a supergroup) and the sender re-sent there:
+        // the conversation and its queued sends follow the new id, recorded with this send
+        move = new ChatMove(from, sent.movedToChatId());
+        metrics.chatMigration(channel, "send");
+        LOG.atInfo().log("{} tenant {}: chat {} moved to {} (found by a send); its conversation follows",
+            channel, item.tenantId(), from, sent.movedToChatId());
+      }
+      settle(new Settlement(item, Kind.SENT, sent.platformMessageId(), Duration.ZERO, null, null, false, false,
+          move));
     } else if (outcome instanceof SendOutcome.RetryAfter retry) {
       long now = System.nanoTime();
       if (retry.scope() == SendOutcome.Scope.RECIPIENT) {

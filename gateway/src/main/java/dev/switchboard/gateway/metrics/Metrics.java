@@ -150,6 +150,23 @@ public final class Metrics {
         "channel", channel, "outcome", outcome).increment();
   }
 
+  /**
+   * A chat that changed its id (Telegram: a group upgraded to a supergroup), by where it was
+   * learnt: {@code webhook} (the service message) or {@code send} (a send answered with the new id).
+   */
+  public void chatMigration(String channel, String source) {
+    chatMigrations(channel, source, 1);
+  }
+
+  public void chatMigrations(String channel, String source, int count) {
+    if (count > 0) {
+      counter("switchboard.chat.migrations",
+          "Chats found under a new id (a Telegram group upgraded to a supergroup), their conversation following it,"
+              + " by source (webhook, send)",
+          "channel", channel, "source", source).increment(count);
+    }
+  }
+
   /** A send found in doubt (its process died between calling the platform and recording the answer). */
   public void inDoubt(String channel) {
     counter("switchboard.outbound.in.doubt",

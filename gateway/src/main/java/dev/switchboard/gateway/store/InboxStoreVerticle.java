@@ -8,6 +8,7 @@ import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.plugin.bus.Addresses;
 import dev.switchboard.plugin.bus.FailureCodes;
 import dev.switchboard.plugin.model.Author;
+import dev.switchboard.plugin.model.ChatMigration;
 import dev.switchboard.plugin.model.Direction;
 import dev.switchboard.plugin.model.InboundEvent;
 import dev.switchboard.plugin.model.InboundMessage;
@@ -316,6 +317,7 @@ public final class InboxStoreVerticle extends VerticleBase {
       int humans = 0;
       int claims = 0;
       int unchained = 0;
+      int migrations = 0;
       for (InboundEvent e : r.events()) {
         String key = RecentKeys.key(r.tenantId(), r.channel(), e.idempotencyKey());
         if (newKeys.remove(key)) {
@@ -327,6 +329,9 @@ public final class InboxStoreVerticle extends VerticleBase {
           }
           if (written.claimed().contains(key)) {
             claims++;
+          }
+          if (e instanceof ChatMigration) {
+            migrations++; // inbox_append re-keyed the chat's conversation
           }
           if (e instanceof InboundMessage message && written.dispatch().containsKey(key)) {
             vertx.eventBus().publish(Addresses.DISPATCH,
@@ -346,6 +351,7 @@ public final class InboxStoreVerticle extends VerticleBase {
       metrics.humanReplies(r.channel(), humans);
       metrics.takeoverCorrections(r.channel(), claims);
       metrics.unchained(r.channel(), unchained);
+      metrics.chatMigrations(r.channel(), "webhook", migrations);
       p.message().reply(new AppendResult(stored, duplicates));
     }
     storedByType.forEach((k, count) -> {

@@ -54,12 +54,27 @@ public final class OutboxRecords {
    * @param delay             for RETRY and RELEASE
    * @param recipientUnreachable for FAILED: flag the contact as unreachable
    * @param accountUnusable   for FAILED: flag the channel account down
+   * @param chatMove          for SENT: the chat the send found moved (re-key its conversation), or null
    */
   public record Settlement(Item item, Kind kind, String platformMessageId, Duration delay, String code,
-                           String detail, boolean recipientUnreachable, boolean accountUnusable) {
+                           String detail, boolean recipientUnreachable, boolean accountUnusable,
+                           ChatMove chatMove) {
+    public Settlement(Item item, Kind kind, String platformMessageId, Duration delay, String code,
+                      String detail, boolean recipientUnreachable, boolean accountUnusable) {
+      this(item, kind, platformMessageId, delay, code, detail, recipientUnreachable, accountUnusable, null);
+    }
+
     public static Settlement of(Item item, Kind kind) {
       return new Settlement(item, kind, null, Duration.ZERO, null, null, false, false);
     }
+  }
+
+  /**
+   * A send's chat changed its id (Telegram: a group upgraded to a supergroup); the message went to
+   * {@code toChatId}. Recorded with the send: the tenant's conversation of {@code fromChatId} and its
+   * queued sends follow the new id ({@code chat_migrate}, V19).
+   */
+  public record ChatMove(String fromChatId, String toChatId) {
   }
 
   public record Settle(String owner, List<Settlement> settlements) {

@@ -21,8 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The SQL of the outbox (migrations V6, V11, V14): {@code outbox_enqueue_batch} per group-commit
- * batch of accepted sends, {@code outbox_claim} / {@code outbox_settle} per batch of the channel senders, the reads of
+ * The SQL of the outbox (migrations V6, V11, V14, V19): {@code outbox_enqueue_batch} per group-commit
+ * batch of accepted sends, {@code outbox_claim} / {@code outbox_settle} per batch of the channel senders (with
+ * {@code chat_migrate} for a send that found its chat moved), the reads of
  * {@code GET /v1/messages/{id}} and of the dead letters, and {@code dead_letter_replay}.
  */
 final class OutboxRepository {
@@ -41,6 +42,8 @@ final class OutboxRepository {
   static final String ACCOUNT_UP = """
       UPDATE channel_accounts SET state = 'open', state_detail = NULL, state_at = now()
        WHERE tenant_id = $1 AND channel = $2 AND state = 'unauthorized'""";
+  /** V19: the conversation of the old chat (and its queued sends) follow the new chat id. */
+  static final String CHAT_MIGRATE = "SELECT chat_migrate($1, $2, $3, $4)";
   static final String QUEUED_BY_TENANT = "SELECT tenant_id, channel, count(*) FROM outbox GROUP BY tenant_id, channel";
   /** A message as the API shows it ({@link #messageJson}): add the WHERE clause (on {@code m}). */
   static final String MESSAGE_SELECT = """
@@ -146,6 +149,7 @@ final class OutboxRepository {
     String[] codes = new String[n];
     String[] details = new String[n];
     List<Long> unreachable = new ArrayList<>();
+    List<Settlement> moves = new ArrayList<>();
     Map<String, Settlement> accountsDown = new HashMap<>();
     Map<String, Settlement> accountsUp = new HashMap<>();
     for (int i = 0; i < n; i++) {
@@ -158,6 +162,9 @@ final class OutboxRepository {
       details[i] = s.detail();
       if (s.kind() == Kind.FAILED && s.recipientUnreachable()) {
         unreachable.add(s.item().conversationId());
+      }
+      if (s.kind() == Kind.SENT && s.chatMove() != null) {
+        moves.add(s);
       }
       String account = s.item().tenantId() + '\u0000' + s.item().channel();
       if (s.kind() == Kind.FAILED && s.accountUnusable()) {
@@ -172,6 +179,10 @@ final class OutboxRepository {
       if (!unreachable.isEmpty()) {
         f = f.compose(dead -> tx.preparedQuery(BLOCK_CONTACTS).execute(Tuple.of(unreachable.toArray(Long[]::new)))
             .map(dead));
+      }
+      for (Settlement s : moves) { // after the send is recorded: its message moves with its conversation
+        f = f.compose(dead -> tx.preparedQuery(CHAT_MIGRATE).execute(Tuple.of(s.item().tenantId(), s.item().channel(),
+            s.chatMove().fromChatId(), s.chatMove().toChatId())).map(dead));
       }
       for (Settlement s : accountsDown.values()) {
         f = f.compose(dead -> tx.preparedQuery(ACCOUNT_DOWN)

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +27,16 @@ public final class FakePlatform implements AutoCloseable {
 
   /**
    * An answer: status, JSON body, extra headers, and how long to wait before answering
-   * ({@link #NEVER}: hold the request open without answering, like a platform that hangs).
+   * ({@link #NEVER}: hold the request open without answering, like a platform that hangs); or,
+   * with {@code later}, the answer that stage completes with, given when the test completes it.
    */
-  public record Answer(int status, JsonObject body, Map<String, String> headers, long delayMillis) {
+  public record Answer(int status, JsonObject body, Map<String, String> headers, long delayMillis,
+                       CompletionStage<Answer> later) {
     public static final long NEVER = -1;
+
+    public Answer(int status, JsonObject body, Map<String, String> headers, long delayMillis) {
+      this(status, body, headers, delayMillis, null);
+    }
 
     public Answer(int status, JsonObject body) {
       this(status, body, Map.of(), 0);
@@ -38,11 +45,16 @@ public final class FakePlatform implements AutoCloseable {
     public Answer withHeader(String name, String value) {
       Map<String, String> h = new java.util.HashMap<>(headers);
       h.put(name, value);
-      return new Answer(status, body, h, delayMillis);
+      return new Answer(status, body, h, delayMillis, later);
     }
 
     public static Answer hang() {
       return new Answer(0, new JsonObject(), Map.of(), NEVER);
+    }
+
+    /** Holds the request open until {@code later} completes, then answers what it completed with. */
+    public static Answer when(CompletionStage<Answer> later) {
+      return new Answer(0, new JsonObject(), Map.of(), 0, later);
     }
   }
 
@@ -100,20 +112,29 @@ public final class FakePlatform implements AutoCloseable {
           ? new Answer(404, new JsonObject().put("ok", false).put("error_code", 404)
               .put("description", "Not Found: method not found"))
           : route.apply(call);
-      if (answer.delayMillis() == Answer.NEVER) {
+      if (answer.later() != null) {
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        answer.later().thenAccept(a -> context.runOnContext(v -> reply(request, a)));
         return;
       }
-      Runnable reply = () -> {
-        var response = request.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json");
-        answer.headers().forEach(response::putHeader);
-        response.end(answer.body().encode());
-      };
-      if (answer.delayMillis() > 0) {
-        vertx.setTimer(answer.delayMillis(), id -> reply.run());
-      } else {
-        reply.run();
-      }
+      reply(request, answer);
     });
+  }
+
+  private void reply(HttpServerRequest request, Answer answer) {
+    if (answer.delayMillis() == Answer.NEVER) {
+      return;
+    }
+    Runnable reply = () -> {
+      var response = request.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json");
+      answer.headers().forEach(response::putHeader);
+      response.end(answer.body().encode());
+    };
+    if (answer.delayMillis() > 0) {
+      vertx.setTimer(answer.delayMillis(), id -> reply.run());
+    } else {
+      reply.run();
+    }
   }
 
   @Override
