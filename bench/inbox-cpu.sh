@@ -33,6 +33,16 @@ start_postgres # restarts it with the library loaded
 psql "$PG_URL" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
   -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c "ALTER SYSTEM SET pg_stat_statements.track_planning = on" \
   -c 'SELECT pg_reload_conf()' >/dev/null
+# migrate first (Flyway would refuse a function created before its V migrations)
+hostport="${PG_URL#*@}"; hostport="${hostport%%/*}"; cred="${PG_URL#*://}"; cred="${cred%%@*}"
+cat >"$WORK/Migrate.java" <<'EOJ'
+public class Migrate {
+  public static void main(String[] a) {
+    new dev.switchboard.migrations.Migrator(a[0], a[1], a[2]).migrate();
+  }
+}
+EOJ
+java -cp "$GATEWAY_JAR" "$WORK/Migrate.java" "jdbc:postgresql://$hostport/switchboard" "${cred%%:*}" "${cred#*:}" >/dev/null
 cp "$FN" "$WORK/new.sql"
 git show "$OLD_REF:$FN" >"$WORK/old.sql" || die "no $FN at $OLD_REF"
 echo "new: working tree $(git rev-parse --short HEAD)$(git diff --quiet -- "$FN" || echo ' (modified)'); old: $OLD_REF ($(git rev-parse --short "$OLD_REF"))"
@@ -56,8 +66,8 @@ for r in $(seq "$ROUNDS"); do
         -c "VACUUM ANALYZE" -c CHECKPOINT -c 'SELECT pg_stat_statements_reset()' >/dev/null 2>&1
       a="$(tree_cpu)"
       line="$(java -cp "$TOOLS_CP" dev.switchboard.gateway.bench.StoreCeiling --database-url "$PG_URL" --tenant bench \
-        --phone-number-id 100000000000001 --events "$events" --batch "$b" --concurrency "$CONCURRENCY" 2>&1 | grep '^CEILING')" \
-        || die "StoreCeiling failed"
+        --phone-number-id 100000000000001 --events "$events" --batch "$b" --concurrency "$CONCURRENCY" 2>"$WORK/ceiling.err" \
+        | grep '^CEILING')" || { tail -20 "$WORK/ceiling.err"; die "StoreCeiling failed"; }
       c="$(tree_cpu)"
       stats="$(psql "$PG_URL" -Atc "SELECT round((sum(total_exec_time) FILTER (WHERE toplevel AND query LIKE '%FROM inbox_append(%')
           / nullif(sum(calls) FILTER (WHERE toplevel AND query LIKE '%FROM inbox_append(%'), 0))::numeric, 3),
