@@ -74,6 +74,8 @@ DECLARE
   r_user text[];
   r_contact bigint[];
   r_chat text[];
+  need_contacts boolean;
+  need_conversations boolean;
   fresh_x boolean[];
   i_tenant text[];
   i_channel text[];
@@ -115,9 +117,14 @@ BEGIN
 
   -- 2. the new messages: fresh_m[i] is whether the i-th message event is new (a flag per position,
   --    so the steps below filter the m_* arrays in constant time per row)
-  SELECT array_agg(n.k IS NOT NULL ORDER BY m.ord) INTO fresh_m
-    FROM unnest(m_tenant, m_channel, m_key) WITH ORDINALITY AS m(t, c, k, ord)
-    LEFT JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = m.t AND n.c = m.c AND n.k = m.k;
+  --    (when every event is new, as nearly always, every message is, and no join is needed)
+  IF cardinality(n_key) = cardinality(e_key) THEN
+    fresh_m := array_fill(true, ARRAY[COALESCE(cardinality(m_key), 0)]);
+  ELSE
+    SELECT array_agg(n.k IS NOT NULL ORDER BY m.ord) INTO fresh_m
+      FROM unnest(m_tenant, m_channel, m_key) WITH ORDINALITY AS m(t, c, k, ord)
+      LEFT JOIN unnest(n_tenant, n_channel, n_key) AS n(t, c, k) ON n.t = m.t AND n.c = m.c AND n.k = m.k;
+  END IF;
 
   IF true = ANY (fresh_m) THEN
     -- 3. contacts. First, whom each message is with (r_user: the key of that contact, r_contact:
@@ -127,31 +134,70 @@ BEGIN
     --    this batch that names the same person with both ids (its m_user); else a new contact keyed
     --    by m_user. In a 1:1 chat (the chat is the contact) the chat follows the contact (r_chat), so
     --    the person keeps one conversation too.
+    --    Each lookup is an index probe per message (a LATERAL subquery with LIMIT 1 stays one: the
+    --    planner cannot turn it into a hash join over the whole table). The same statement looks up
+    --    the open conversation of each message's chat and says whether the contacts step
+    --    (need_contacts: a new contact, or a known one whose profile, other id or last_seen_at is
+    --    due) and the conversations step (need_conversations: a new conversation, or
+    --    last_message_at / last_inbound_at due) have anything to do: a steady stream from known
+    --    people in known chats skips both statements.
     WITH b AS (
-      SELECT b.ord, b.t, b.c, b.usr, b.alt, b.chat, COALESCE(p.id, a.id) AS cid,
-             COALESCE(p.platform_user_id, a.platform_user_id) AS known
-        FROM unnest(m_tenant, m_channel, m_user, m_alt, m_chat) WITH ORDINALITY AS b(t, c, usr, alt, chat, ord)
-        LEFT JOIN contacts p ON p.tenant_id = b.t AND p.channel = b.c AND p.platform_user_id = b.usr
+      SELECT b.ord, b.t, b.c, b.usr, b.alt, b.chat, b.phone, b.name, b.username, b.dir, b.ts,
+             COALESCE(p.id, a.id) AS cid, COALESCE(p.platform_user_id, a.platform_user_id) AS known,
+             COALESCE(p.last_seen_at, a.last_seen_at) AS k_seen, COALESCE(p.phone, a.phone) AS k_phone,
+             COALESCE(p.display_name, a.display_name) AS k_name, COALESCE(p.username, a.username) AS k_username,
+             COALESCE(p.alt_user_id, a.alt_user_id) AS k_alt
+        FROM unnest(m_tenant, m_channel, m_user, m_alt, m_chat, m_phone, m_name, m_username, m_direction, m_ts)
+             WITH ORDINALITY AS b(t, c, usr, alt, chat, phone, name, username, dir, ts, ord)
         LEFT JOIN LATERAL (
-          SELECT k.id, k.platform_user_id FROM contacts k
+          SELECT k.id, k.platform_user_id, k.last_seen_at, k.phone::text AS phone, k.display_name, k.username,
+                 k.alt_user_id
+            FROM contacts k
+           WHERE k.tenant_id = b.t AND k.channel = b.c AND k.platform_user_id = b.usr
+           LIMIT 1) p ON true
+        LEFT JOIN LATERAL (
+          SELECT k.id, k.platform_user_id, k.last_seen_at, k.phone::text AS phone, k.display_name, k.username,
+                 k.alt_user_id
+            FROM contacts k
            WHERE p.id IS NULL AND k.tenant_id = b.t AND k.channel = b.c
              AND (k.platform_user_id = b.alt OR k.alt_user_id = b.usr OR k.alt_user_id = b.alt)
            ORDER BY k.id LIMIT 1) a ON true),
     r AS (
-      SELECT b.ord, b.cid, COALESCE(b.known, pair.usr, b.usr) AS usr, b.usr AS own, b.chat
+      SELECT b.*, COALESCE(b.known, pair.usr, b.usr) AS r_usr
         FROM b
         LEFT JOIN (SELECT DISTINCT ON (x.t, x.c, x.alt) x.t, x.c, x.alt, x.usr
                      FROM b x WHERE x.alt IS NOT NULL AND x.known IS NULL
                     ORDER BY x.t, x.c, x.alt, x.usr) pair
-               ON b.known IS NULL AND pair.t = b.t AND pair.c = b.c AND pair.alt = b.usr)
-    SELECT array_agg(r.usr ORDER BY r.ord), array_agg(r.cid ORDER BY r.ord),
-           array_agg(CASE WHEN r.chat = r.own THEN r.usr ELSE r.chat END ORDER BY r.ord)
-      INTO r_user, r_contact, r_chat FROM r;
+               ON b.known IS NULL AND pair.t = b.t AND pair.c = b.c AND pair.alt = b.usr),
+    q AS (
+      SELECT r.*, CASE WHEN r.chat = r.usr THEN r.r_usr ELSE r.chat END AS r_chat,
+             NULLIF(CASE WHEN r.r_usr = r.usr THEN r.alt ELSE r.usr END, r.r_usr) AS other
+        FROM r)
+    SELECT array_agg(q.r_usr ORDER BY q.ord), array_agg(q.cid ORDER BY q.ord), array_agg(q.r_chat ORDER BY q.ord),
+           COALESCE(bool_or(fresh_m[q.ord] AND q.r_usr IS NOT NULL
+                            AND (q.cid IS NULL OR q.k_seen < q.ts - interval '1 minute'
+                                 OR (q.phone IS NOT NULL AND q.k_phone IS DISTINCT FROM q.phone)
+                                 OR (q.name IS NOT NULL AND q.k_name IS DISTINCT FROM q.name)
+                                 OR (q.username IS NOT NULL AND q.k_username IS DISTINCT FROM q.username)
+                                 OR (q.other IS NOT NULL AND q.k_alt IS DISTINCT FROM q.other))), false),
+           COALESCE(bool_or(fresh_m[q.ord] AND q.r_chat IS NOT NULL
+                            AND (v.id IS NULL OR v.last_message_at IS NULL
+                                 OR v.last_message_at < q.ts - interval '1 minute'
+                                 OR (q.dir = 'inbound' AND (v.last_inbound_at IS NULL
+                                                            OR v.last_inbound_at < q.ts - interval '1 minute')))), false)
+      INTO r_user, r_contact, r_chat, need_contacts, need_conversations
+      FROM q
+      LEFT JOIN LATERAL (
+        SELECT v.id, v.last_message_at, v.last_inbound_at FROM conversations v
+         WHERE fresh_m[q.ord] AND v.tenant_id = q.t AND v.channel = q.c AND v.chat_id = q.r_chat
+           AND v.status <> 'closed'
+         LIMIT 1) v ON true;
 
     --    Then insert the new ones and touch a known one only when its profile or other id changed
     --    or last_seen_at is over a minute old (it is kept to the minute). The other id kept is the
     --    one of the message's two ids that is not the contact's key (the latest wins: WhatsApp gives
     --    a user a new business-scoped id with a new phone number).
+    IF need_contacts THEN
     WITH u AS (
       SELECT DISTINCT ON (b.t, b.c, b.usr) b.t, b.c, b.usr, b.cid,
              NULLIF(CASE WHEN b.usr = b.own THEN b.alt ELSE b.own END, b.usr) AS other,
@@ -176,8 +222,10 @@ BEGIN
             OR (u.name IS NOT NULL AND k.display_name IS DISTINCT FROM u.name)
             OR (u.username IS NOT NULL AND k.username IS DISTINCT FROM u.username)
             OR (u.other IS NOT NULL AND k.alt_user_id IS DISTINCT FROM u.other));
+    END IF;
 
     -- 4. open conversations: insert the new ones; keep last_message_at / last_inbound_at to the minute
+    IF need_conversations THEN
     WITH g AS (
       SELECT b.t, b.c, b.chat, (array_agg(b.usr ORDER BY b.ts) FILTER (WHERE b.usr IS NOT NULL))[1] AS usr,
              max(b.ts) FILTER (WHERE b.dir = 'inbound') AS li, max(b.ts) AS lm
@@ -187,7 +235,9 @@ BEGIN
     ins AS (
       INSERT INTO conversations (tenant_id, channel, chat_id, contact_id, last_inbound_at, last_message_at)
       SELECT g.t, g.c, g.chat, k.id, g.li, g.lm
-        FROM g JOIN contacts k ON k.tenant_id = g.t AND k.channel = g.c AND k.platform_user_id = g.usr
+        FROM g CROSS JOIN LATERAL (
+             SELECT k.id FROM contacts k
+              WHERE k.tenant_id = g.t AND k.channel = g.c AND k.platform_user_id = g.usr LIMIT 1) k
        ORDER BY g.t, g.c, g.chat
       ON CONFLICT (tenant_id, channel, chat_id) WHERE status <> 'closed' DO NOTHING)
     UPDATE conversations v
@@ -197,6 +247,7 @@ BEGIN
      WHERE v.tenant_id = g.t AND v.channel = g.c AND v.chat_id = g.chat AND v.status <> 'closed'
        AND (v.last_message_at IS NULL OR v.last_message_at < g.lm - interval '1 minute'
             OR (g.li IS NOT NULL AND (v.last_inbound_at IS NULL OR v.last_inbound_at < g.li - interval '1 minute')));
+    END IF;
 
     -- 5. human takeover: a person on the business side wrote in the chat (and it is not a message
     --    the business sent through an API, which would already be stored under this id, or come
@@ -235,17 +286,22 @@ BEGIN
                                  platform_ts, received_at, raw, edited_at, dispatch_hold, undecodable,
                                  dispatched_at)
       SELECT DISTINCT ON (b.t, b.c, b.pid)
-             b.t, b.c, b.a, b.pid, v.id, k.id, b.dir::msg_direction, b.author::msg_author,
+             b.t, b.c, b.a, b.pid, v.id,
+             COALESCE(b.cid, (SELECT k.id FROM contacts k
+                               WHERE k.tenant_id = b.t AND k.channel = b.c AND k.platform_user_id = b.usr)),
+             b.dir::msg_direction, b.author::msg_author,
              b.ty::msg_type, b.st::msg_status, b.tx, b.co::jsonb, b.rep, b.rel, b.fw::int2,
              b.er::jsonb, b.ts, b.rec, b.raw::jsonb, b.ed, h.hold, b.und,
              CASE WHEN b.dir = 'inbound' AND h.hold IS NULL AND tn.has_chain IS FALSE THEN now() END
-        FROM unnest(m_tenant, m_channel, m_account, m_pid, r_chat, r_user, m_direction, m_author, m_type,
-                    m_status, m_text, m_content, m_reply, m_related, m_forwarded, m_errors, m_ts, m_received,
-                    m_raw, m_edited, m_undecodable) WITH ORDINALITY
-             AS b(t, c, a, pid, chat, usr, dir, author, ty, st, tx, co, rep, rel, fw, er, ts, rec, raw, ed, und, ord)
-        LEFT JOIN contacts k ON k.tenant_id = b.t AND k.channel = b.c AND k.platform_user_id = b.usr
-        LEFT JOIN conversations v ON v.tenant_id = b.t AND v.channel = b.c AND v.chat_id = b.chat
-                                 AND v.status <> 'closed'
+        FROM unnest(m_tenant, m_channel, m_account, m_pid, r_chat, r_user, r_contact, m_direction, m_author,
+                    m_type, m_status, m_text, m_content, m_reply, m_related, m_forwarded, m_errors, m_ts,
+                    m_received, m_raw, m_edited, m_undecodable) WITH ORDINALITY
+             AS b(t, c, a, pid, chat, usr, cid, dir, author, ty, st, tx, co, rep, rel, fw, er, ts, rec, raw, ed, und,
+                  ord)
+        LEFT JOIN LATERAL (
+             SELECT v.id, v.status, v.paused_reason, v.last_human_at FROM conversations v
+              WHERE v.tenant_id = b.t AND v.channel = b.c AND v.chat_id = b.chat AND v.status <> 'closed'
+              LIMIT 1) v ON true
         LEFT JOIN tenants tn ON tn.id = b.t
        CROSS JOIN LATERAL (
              SELECT CASE WHEN b.dir = 'inbound' AND v.status = 'paused'
