@@ -152,6 +152,20 @@ class LeasedTokensTest {
   }
 
   @Test
+  void withoutTheAdmissionVerticleACallIsToldAdmissionIsUnavailableNotAdmitted() throws Exception {
+    Vertx alone = Vertx.vertx();
+    try {
+      Codecs.registerAll(alone.eventBus());
+      LeasedTokens orphan = new LeasedTokens(alone.eventBus(), clock::get);
+      Promise<Long> decided = Promise.promise();
+      alone.runOnContext(v -> orphan.admit("acme", new RateLimit(10, 10), 1, decided::complete));
+      assertThat(decided.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(-1);
+    } finally {
+      alone.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aCallLargerThanTheBurstIsAdmittedWhenTheBucketIsFull() throws Exception {
     RateLimit limit = new RateLimit(5, 5);
     assertThat(admit("acme", limit, 1, 20)).extracting(d -> d[1]).containsExactly(0L);
