@@ -1,13 +1,13 @@
 package dev.switchboard.gateway.store;
 
 import dev.switchboard.gateway.admission.LeasedTokens;
+import dev.switchboard.gateway.config.StoreSettings;
+import dev.switchboard.gateway.db.DatabaseUrl;
+import dev.switchboard.gateway.dispatch.Dispatch;
 import dev.switchboard.gateway.idempotency.IdempotencyRecords.Committed;
 import dev.switchboard.gateway.idempotency.IdempotencyRecords.Known;
 import dev.switchboard.gateway.idempotency.IdempotencyRecords.Lookup;
 import dev.switchboard.gateway.idempotency.RecentKeys;
-import dev.switchboard.gateway.config.StoreSettings;
-import dev.switchboard.gateway.db.DatabaseUrl;
-import dev.switchboard.gateway.dispatch.Dispatch;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.plugin.bus.Addresses;
 import dev.switchboard.plugin.bus.FailureCodes;
@@ -61,12 +61,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class InboxStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(InboxStoreVerticle.class);
+  /** Requests to the admission and recent-keys verticles: local, answered in microseconds. */
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(2_000);
 
   private final DatabaseUrl database;
   private final StoreSettings settings;
   private final Metrics metrics;
   private final InboxRepository repository = new InboxRepository();
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(2_000);
   private LeasedTokens leases;
   private long sweepTimer = -1;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
