@@ -24,7 +24,8 @@ import java.util.function.LongSupplier;
  * <p>The chunk is 1/16 of the limit's rate or burst, whichever is smaller, and at most
  * {@link #MAX_CHUNK}: a tenant limited to a few calls a second leases exactly what each call needs
  * (a hop per call, at a rate where it costs nothing), a tenant with a high limit takes 256 at a
- * time. The tokens held here were taken from the bucket, so the limit is never exceeded; unspent
+ * time. The tokens held here were taken from the bucket (at most 1½ chunks, under a tenth of the
+ * burst), so the rate holds and a burst passes the bucket's by no more than what is held; unspent
  * ones go back after {@link #TTL_NANOS} or when the limit changes, so an idle tenant's share does
  * not add to its next burst. Not thread-safe: confined to the store's event loop.
  */
