@@ -38,6 +38,7 @@ RAW_CLIENTS="${RAW_CLIENTS:-4}"
 RUNS="${RUNS:-rate,ratehigh,low,max}"      # which load runs, in this order (a subset for quick A/B)
 SKIP_CEILINGS="${SKIP_CEILINGS:-0}"        # 1 = no StoreCeiling (b, c); the raw ceiling (g) always runs
 PG_PROFILE="${PG_PROFILE:-0}"              # 1 = pg_stat_statements (nested statements too): top statements after each run
+LIMITS="${LIMITS:-on}"                     # on: an inbound limit nothing reaches (admission runs); off: inbound: unlimited (admission skipped)
 
 # ---- targets ---------------------------------------------------------------------------------
 TARGET_PER_SEC=13000      # (a) at $CONNECTIONS connections
@@ -71,6 +72,12 @@ start_postgres
 pg_profile_setup
 
 # ---- 3. gateway ---------------------------------------------------------------------------
+case "$LIMITS" in
+  on)  INBOUND_LIMIT="{ perSecond: 1000000, burst: 1000000 }" ;;
+  off) INBOUND_LIMIT="unlimited" ;;
+  *) die "LIMITS: on or off, not '$LIMITS'" ;;
+esac
+echo "inbound limit (LIMITS=$LIMITS): $INBOUND_LIMIT"
 PORT="$(free_port)"
 APP_SECRET="$(rand)"
 CONFIG="$WORK/switchboard.yaml"
@@ -80,7 +87,7 @@ tenants:
     name: Load bench
     apiKeys: [ "$(rand)" ]
     limits:
-      inbound:  { perSecond: 1000000, burst: 1000000 }
+      inbound:  $INBOUND_LIMIT
       outbound: { perSecond: 1000, burst: 1000 }
       perContactDaily: 0
     channels:
@@ -175,6 +182,9 @@ say "batches (switchboard_store_batch_events, whole run) and memory"
 curl -s "http://127.0.0.1:$PORT/metrics" > "$WORK/metrics.txt" || true
 cp "$WORK/metrics.txt" "$RESULTS/$STAMP-metrics.txt" 2>/dev/null || true
 grep -E '^switchboard_store_batch_events_(count|sum|max)|^switchboard_store_commit_seconds_(count|sum|max)' \
+  "$WORK/metrics.txt" || true
+# admission leases (none with LIMITS=off: admission skipped) and the recent-keys cache's size
+grep -E '^switchboard_admission_(leases|tokens_leased)_total|^switchboard_idempotency_(recent_entries|recent_bytes|lookups_total|hits_total)' \
   "$WORK/metrics.txt" || true
 stop_rss_sampler
 RSS_JSON="$(rss_summary "$GW_PID" "$RSS_LOG")"

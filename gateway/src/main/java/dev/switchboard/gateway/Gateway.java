@@ -1,6 +1,8 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.admission.AdmissionVerticle;
+import dev.switchboard.gateway.idempotency.RecentKeysVerticle;
 import dev.switchboard.gateway.ai.AiStoreVerticle;
 import dev.switchboard.gateway.bus.Codecs;
 import dev.switchboard.gateway.api.SendService;
@@ -66,7 +68,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: Vert.x with metrics, the database (embedded or configured), the migrated
- * schema, and the verticles deployed in dependency order (inbox store, tenants, then the edge). {@link #start} blocks the calling thread (never call it on an event loop).
+ * schema, and the verticles deployed in dependency order (admission and recent keys, inbox store, tenants, then the edge). {@link #start} blocks the calling thread (never call it on an event loop).
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -167,8 +169,12 @@ public final class Gateway implements AutoCloseable {
           .compose(id -> demandShares == null ? Future.succeededFuture("none")
               : vertx.deployVerticle(new LimitSharesVerticle(demandShares, node,
                   LimitSharesVerticle.defaultReportMillis(), prometheus)).onSuccess(deployments::add))
-          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, config.store(), metrics,
-              new Admission(shares)))
+          // the owners of the inbound buckets and of the recent keys, stopped after the store that asks them
+          .compose(id -> vertx.deployVerticle(new AdmissionVerticle(new Admission(shares), metrics))
+              .onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new RecentKeysVerticle(RecentKeysVerticle.defaultCapacity(), metrics))
+              .onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(db, config.store(), metrics))
               .onSuccess(deployments::add))
           // stopped after everything that asks it (dispatcher, edge), and apart from the sender → outbox sequence
           .compose(id -> vertx.deployVerticle(new AiStoreVerticle(db, memoryDb, config.memory(), memory, metrics))

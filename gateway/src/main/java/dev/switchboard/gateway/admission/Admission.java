@@ -9,13 +9,14 @@ import java.util.function.IntSupplier;
 
 /**
  * Keeps each tenant inside its inbound limit: one token bucket per tenant. Not thread-safe: it is
- * owned by the inbox store verticle and touched only on its event loop, so admitting a call costs
- * no extra hop between threads (measured with bench/run.sh: a separate admission verticle cost about
- * a fifth of the throughput on 2 cores).
+ * owned by {@link AdmissionVerticle} and touched only on its event loop. The inbox store does not
+ * ask it per call: it leases tokens in chunks ({@link #lease}, see {@link LeasedTokens}), so a
+ * webhook costs no hop between threads in the common case (a hop per call cost about a fifth of
+ * the throughput on 2 cores).
  *
  * <p>In cluster mode each node admits its part of the limit ({@link LimitShares#fraction}: by the
  * demand each member reports, see {@code DemandShares}), of both {@code perSecond} and {@code burst}
- * (rounded up), without a round trip per call. Every call, admitted or not, counts as demand.
+ * (rounded up), without a round trip per call. Every token leased, and every one refused, counts as demand.
  */
 public final class Admission {
   private final Map<String, TokenBucket> buckets = new HashMap<>();
@@ -41,7 +42,45 @@ public final class Admission {
     if (limit == null) {
       return 0;
     }
-    shares.demand(tenantId, cost, limit.perSecond());
+    long taken = lease(tenantId, limit, Math.max(1, cost), Math.max(1, cost), nowNanos);
+    return taken >= 0 ? 0 : waitSeconds(-taken);
+  }
+
+  /**
+   * Leases tokens of the tenant's bucket: {@code need} of them and, if they are there, more up to
+   * {@code want} in all. Returns the tokens granted, or {@code -nanos} to wait for {@code need}
+   * (nothing granted). The demand counted (cluster shares) is what was granted, or {@code need}
+   * when refused: the tokens the calls behind the lease use or were refused.
+   */
+  public long lease(String tenantId, RateLimit limit, int need, int want, long nowNanos) {
+    TokenBucket bucket = bucket(tenantId, limit, nowNanos);
+    long taken = bucket.takeUpTo(need, Math.max(need, want), nowNanos);
+    long demand = taken >= 0 ? taken : need;
+    if (demand > 0) {
+      shares.demand(tenantId, (int) Math.min(Integer.MAX_VALUE, demand), limit.perSecond());
+    }
+    return taken;
+  }
+
+  /** Puts back the {@code unused} tokens of a lease (the bucket never holds more than its burst). */
+  public void giveBack(String tenantId, int unused, long nowNanos) {
+    TokenBucket bucket = buckets.get(tenantId);
+    if (bucket != null) {
+      bucket.giveBack(unused, nowNanos);
+    }
+  }
+
+  /** Tenants with a bucket. */
+  public int tenants() {
+    return buckets.size();
+  }
+
+  /** Whole seconds (at least one) to wait {@code nanos}. */
+  public static long waitSeconds(long nanos) {
+    return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+  }
+
+  private TokenBucket bucket(String tenantId, RateLimit limit, long nowNanos) {
     double part = shares.fraction(tenantId);
     double perSecond = share(limit.perSecond(), part);
     int burst = (int) Math.ceil(share(limit.burst(), part));
@@ -49,8 +88,7 @@ public final class Admission {
     if (!bucket.sameLimit(perSecond, burst)) {
       bucket.reconfigure(perSecond, burst, nowNanos);
     }
-    long waitNanos = bucket.tryTake(Math.max(1, cost), nowNanos);
-    return waitNanos == 0 ? 0 : Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+    return bucket;
   }
 
   /** One node's {@code part} of {@code value} (never below one token). */

@@ -34,6 +34,29 @@ public final class TokenBucket {
     return wait;
   }
 
+  /**
+   * Takes {@code need} tokens and as many more whole tokens as there are, up to {@code want} in
+   * all (a lease): returns the tokens taken, or {@code -nanos} to wait for {@code need} when they
+   * are not there (nothing taken). As {@link #tryTake}, a {@code need} above the burst is granted
+   * once the bucket is full.
+   */
+  public long takeUpTo(int need, int want, long nowNanos) {
+    long wait = waitNanos(need, nowNanos);
+    if (wait > 0) {
+      return -wait;
+    }
+    double taken = Math.min(need, burst);
+    long extra = (long) Math.floor(Math.max(0, Math.min(want - need, tokens - taken)));
+    tokens -= taken + extra;
+    return need + extra;
+  }
+
+  /** Puts back {@code unused} tokens of a lease that was not spent (never above the burst). */
+  public void giveBack(int unused, long nowNanos) {
+    refill(nowNanos);
+    tokens = Math.min(burst, tokens + Math.max(0, unused));
+  }
+
   /** The nanos until {@code cost} tokens are there (0: now), taking nothing. */
   public long waitNanos(int cost, long nowNanos) {
     refill(nowNanos);

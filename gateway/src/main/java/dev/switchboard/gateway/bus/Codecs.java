@@ -1,9 +1,11 @@
 package dev.switchboard.gateway.bus;
 
+import dev.switchboard.gateway.admission.AdmissionRecords;
 import dev.switchboard.gateway.ai.AiRecords;
 import dev.switchboard.gateway.dispatch.Dispatch;
 import dev.switchboard.gateway.housekeeping.AccountStates;
 import dev.switchboard.gateway.housekeeping.Takeover;
+import dev.switchboard.gateway.idempotency.IdempotencyRecords;
 import dev.switchboard.gateway.store.AppendRequest;
 import dev.switchboard.gateway.store.AppendResult;
 import dev.switchboard.gateway.store.AuditRecord;
@@ -19,7 +21,9 @@ import java.util.List;
 /** Registers the local codec of every record that travels on the bus. Call once per Vert.x instance. */
 public final class Codecs {
   private static final List<Class<?>> RECORDS = List.of(AppendRequest.class, AppendResult.class,
-      AuditRecord.class, Ping.class, TenantDirectory.class, Dispatch.class,
+      AuditRecord.class, Ping.class,
+      AdmissionRecords.AdmitRequest.class, AdmissionRecords.AdmitAnswer.class, AdmissionRecords.Unused.class,
+      IdempotencyRecords.Lookup.class, IdempotencyRecords.Known.class, IdempotencyRecords.Committed.class, TenantDirectory.class, Dispatch.class,
       AccountStates.class, AccountStates.Query.class,
       OutboxRecords.Enqueue.class, OutboxRecords.Enqueued.class, OutboxRecords.Claim.class,
       OutboxRecords.Claimed.class, OutboxRecords.Settle.class, OutboxRecords.Settled.class,

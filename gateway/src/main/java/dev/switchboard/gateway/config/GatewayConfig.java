@@ -205,7 +205,9 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
       apiKeys.add(s);
     }
     Reader limits = t.object("limits");
-    RateLimit inbound = rate(limits.object("inbound"), 200, 400);
+    // "unlimited": no inbound limit, admission is skipped for the tenant's webhooks (null)
+    RateLimit inbound = UNLIMITED.equals(limits.node.getValue("inbound")) ? null
+        : rate(limits.object("inbound"), 200, 400);
     RateLimit outbound = rate(limits.object("outbound"), 50, 50);
     int perContactDaily = limits.integer("perContactDaily", 0, 0, Integer.MAX_VALUE);
     Duration autoResume = t.object("takeover").duration("autoResumeAfter", Duration.ofHours(2), Duration.ofNanos(1),
@@ -247,6 +249,9 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
     return new TenantConfig(id, name, apiKeys, inbound, outbound, perContactDaily, autoResume,
         channels, plugins.encode(), timezone, notice);
   }
+
+  /** The value of {@code limits.inbound} that means no inbound limit. */
+  public static final String UNLIMITED = "unlimited";
 
   private static RateLimit rate(Reader r, int perSecond, int burst) {
     int ps = r.integer("perSecond", perSecond, 1, 10_000_000);

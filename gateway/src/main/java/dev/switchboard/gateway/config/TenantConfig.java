@@ -10,7 +10,7 @@ import java.util.Map;
  * @param id              tenant id
  * @param name            display name
  * @param apiKeys         the tenant's API keys (plain; only their hashes are stored)
- * @param inbound         inbound webhook limit
+ * @param inbound         inbound webhook limit, or null for none ({@code limits.inbound: unlimited})
  * @param outbound        outbound send limit
  * @param perContactDaily inbound messages per contact per day, 0 = unlimited
  * @param autoResumeAfter human takeover auto-resume

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.store;
 
+import dev.switchboard.gateway.idempotency.RecentKeys;
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ChatMigration;
 import dev.switchboard.plugin.model.ContactState;

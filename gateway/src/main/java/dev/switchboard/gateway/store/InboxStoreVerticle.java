@@ -1,9 +1,13 @@
 package dev.switchboard.gateway.store;
 
-import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.admission.LeasedTokens;
 import dev.switchboard.gateway.config.StoreSettings;
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.dispatch.Dispatch;
+import dev.switchboard.gateway.idempotency.IdempotencyRecords.Committed;
+import dev.switchboard.gateway.idempotency.IdempotencyRecords.Known;
+import dev.switchboard.gateway.idempotency.IdempotencyRecords.Lookup;
+import dev.switchboard.gateway.idempotency.RecentKeys;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.plugin.bus.Addresses;
 import dev.switchboard.plugin.bus.FailureCodes;
@@ -17,6 +21,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgException;
@@ -35,8 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the inbox: admits each webhook call against its tenant's inbound limit, then appends its
- * events durably and answers only after the commit.
+ * Owns the inbox: admits each webhook call against its tenant's inbound limit (with tokens leased
+ * from the admission verticle, see {@link LeasedTokens}), then appends its events durably and
+ * answers only after the commit.
  * Concurrent calls are group-committed: while a transaction is in flight, arriving calls queue
  * and go together in the next one, so durability costs one commit per batch rather than per call.
  * Up to {@link StoreSettings#maxInFlight()} batches are committed side by side, each on its own
@@ -45,22 +51,26 @@ import org.slf4j.LoggerFactory;
  * Duplicates across concurrent batches are resolved by the database ({@code inbox_append} waits on
  * the unique key). A call whose conversation has a batch in flight waits for it (calls of other
  * conversations overtake it), so a conversation is never in two transactions at once: its calls
- * are committed batch after batch in the order they arrived, as with one transaction at a time. A
- * recent-keys cache answers obvious retries without a round trip; the unique constraint stays the
- * authority.
+ * are committed batch after batch in the order they arrived, as with one transaction at a time.
+ * Before a batch goes to the database its keys are looked up, in one request, in the recent-keys
+ * cache (owned by {@code RecentKeysVerticle}): calls whose events were all committed lately are
+ * answered as duplicates without a round trip, and each commit's keys are sent back to the cache.
+ * The unique constraint stays the authority.
  *
  * <p>On undeploy the store drains: every queued call goes out at once (no linger) and is committed
  * or failed, and the pool closes only once no transaction is in flight.
  */
 public final class InboxStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(InboxStoreVerticle.class);
+  /** Requests to the admission and recent-keys verticles: local, answered in microseconds. */
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(2_000);
 
   private final DatabaseUrl database;
   private final StoreSettings settings;
   private final Metrics metrics;
   private final InboxRepository repository = new InboxRepository();
-  private final Admission admission;
-  private final RecentKeys recent = new RecentKeys(200_000);
+  private LeasedTokens leases;
+  private long sweepTimer = -1;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   /** Conversations (tenant, channel, chat) with a call in a batch in flight (never in two batches at once). */
   private final Set<String> busyChats = new HashSet<>();
@@ -82,13 +92,11 @@ public final class InboxStoreVerticle extends VerticleBase {
   /** How far one flush looks past calls held for their conversation's order. */
   private static final int SCAN_LIMIT = 4_096;
 
+  /**
+   * The tenants' inbound limits are held by the admission verticle (deployed beside this one, on
+   * {@code Addresses.ADMISSION_LEASE}), the recent keys by the recent-keys verticle.
+   */
   public InboxStoreVerticle(DatabaseUrl database, StoreSettings settings, Metrics metrics) {
-    this(database, settings, metrics, new Admission());
-  }
-
-  /** @param admission the tenants' inbound limits (in cluster mode: this node's share of them) */
-  public InboxStoreVerticle(DatabaseUrl database, StoreSettings settings, Metrics metrics, Admission admission) {
-    this.admission = admission;
     this.database = database;
     this.settings = settings;
     this.metrics = metrics;
@@ -111,6 +119,8 @@ public final class InboxStoreVerticle extends VerticleBase {
         .description("Times a queued call was passed over because its conversation had a batch in flight (arrival order kept)")
         .register(metrics.registry());
     var bus = vertx.eventBus();
+    leases = new LeasedTokens(bus);
+    sweepTimer = vertx.setPeriodic(LeasedTokens.TTL_NANOS / 1_000_000, id -> leases.sweep());
     return Future.all(
         bus.<AppendRequest>localConsumer(Addresses.INBOX_APPEND, this::onAppend).completion(),
         bus.<AuditRecord>localConsumer(Addresses.INBOX_AUDIT, this::onAudit).completion(),
@@ -119,6 +129,7 @@ public final class InboxStoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
     if (pool == null) {
       return Future.succeededFuture();
     }
@@ -150,18 +161,26 @@ public final class InboxStoreVerticle extends VerticleBase {
   private void onAppend(Message<AppendRequest> message) {
     AppendRequest request = message.body();
     int n = request.events().size();
-    long waitSeconds = admission.check(request.tenantId(), request.inboundLimit(), n, System.nanoTime());
-    if (waitSeconds > 0) {
-      message.fail(FailureCodes.RATE_LIMITED, Long.toString(waitSeconds));
+    if (request.inboundLimit() == null || leases.tryTake(request.tenantId(), request.inboundLimit(), n)) {
+      admitted(message); // no limit, or the tokens were leased already: no hop
       return;
     }
+    leases.admit(request.tenantId(), request.inboundLimit(), n, waitSeconds -> {
+      if (waitSeconds == 0) {
+        admitted(message);
+      } else if (waitSeconds > 0) {
+        message.fail(FailureCodes.RATE_LIMITED, Long.toString(waitSeconds));
+      } else {
+        message.fail(FailureCodes.STORAGE_UNAVAILABLE, "admission unavailable");
+      }
+    });
+  }
+
+  private void admitted(Message<AppendRequest> message) {
+    AppendRequest request = message.body();
+    int n = request.events().size();
     if (n == 0) {
       message.reply(new AppendResult(0, 0));
-      return;
-    }
-    if (allRecent(request)) {
-      metrics.duplicates(request.channel(), n);
-      message.reply(new AppendResult(0, n));
       return;
     }
     if (queuedEvents + n > settings.maxQueuedEvents() && queuedEvents > 0) {
@@ -184,15 +203,6 @@ public final class InboxStoreVerticle extends VerticleBase {
       }
     }
     return chats;
-  }
-
-  private boolean allRecent(AppendRequest request) {
-    for (InboundEvent e : request.events()) {
-      if (!recent.contains(RecentKeys.key(request.tenantId(), request.channel(), e.idempotencyKey()))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -255,7 +265,8 @@ public final class InboxStoreVerticle extends VerticleBase {
     queuedEvents -= events;
     inFlight++;
     metrics.batch(events);
-    write(batch)
+    withoutRecent(batch)
+        .compose(rest -> rest.isEmpty() ? Future.succeededFuture() : write(rest))
         .onComplete(ar -> {
           inFlight--;
           for (Pending p : batch) {
@@ -274,6 +285,48 @@ public final class InboxStoreVerticle extends VerticleBase {
       }
     }
     return false;
+  }
+
+  /**
+   * Asks the recent-keys cache, once for the whole batch, which keys were committed lately; answers
+   * the calls whose events all were (duplicates, no round trip) and returns the others. If the
+   * cache does not answer, every call goes to the database, which decides anyway.
+   */
+  private Future<List<Pending>> withoutRecent(List<Pending> batch) {
+    List<String> keys = new ArrayList<>();
+    for (Pending p : batch) {
+      AppendRequest r = p.request();
+      for (InboundEvent e : r.events()) {
+        keys.add(RecentKeys.key(r.tenantId(), r.channel(), e.idempotencyKey()));
+      }
+    }
+    return vertx.eventBus().<Known>request(Addresses.IDEMPOTENCY_LOOKUP, new Lookup(keys), LOCAL)
+        .map(reply -> reply.body())
+        .otherwise(Known.NONE)
+        .map(known -> {
+          if (known.keys().isEmpty()) {
+            return batch;
+          }
+          List<Pending> rest = new ArrayList<>(batch.size());
+          for (Pending p : batch) {
+            if (allKnown(p.request(), known)) {
+              metrics.duplicates(p.request().channel(), p.events());
+              p.message().reply(new AppendResult(0, p.events()));
+            } else {
+              rest.add(p);
+            }
+          }
+          return rest;
+        });
+  }
+
+  private static boolean allKnown(AppendRequest r, Known known) {
+    for (InboundEvent e : r.events()) {
+      if (!known.keys().contains(RecentKeys.key(r.tenantId(), r.channel(), e.idempotencyKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Future<Void> write(List<Pending> batch) {
@@ -310,6 +363,7 @@ public final class InboxStoreVerticle extends VerticleBase {
   private void answer(List<Pending> batch, InboxRepository.Written written) {
     Set<String> newKeys = written.newKeys();
     Map<String, Integer> storedByType = new HashMap<>();
+    List<String> committed = new ArrayList<>();
     for (Pending p : batch) {
       AppendRequest r = p.request();
       int stored = 0;
@@ -345,7 +399,7 @@ public final class InboxStoreVerticle extends VerticleBase {
         } else {
           duplicates++;
         }
-        recent.add(key);
+        committed.add(key);
       }
       metrics.duplicates(r.channel(), duplicates);
       metrics.humanReplies(r.channel(), humans);
@@ -358,6 +412,7 @@ public final class InboxStoreVerticle extends VerticleBase {
       int sep = k.indexOf('\u0000');
       metrics.stored(k.substring(0, sep), k.substring(sep + 1), count);
     });
+    vertx.eventBus().send(Addresses.IDEMPOTENCY_COMMITTED, new Committed(committed), LOCAL);
   }
 
   private void fail(List<Pending> batch, Throwable err) {

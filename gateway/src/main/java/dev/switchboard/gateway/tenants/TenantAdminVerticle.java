@@ -181,8 +181,9 @@ public final class TenantAdminVerticle extends VerticleBase {
     for (Row r : rows) {
       String id = r.getString("id");
       JsonObject limits = new JsonObject()
-          .put("inbound", new JsonObject().put("perSecond", r.getInteger("inbound_per_second"))
-              .put("burst", r.getInteger("inbound_burst")))
+          .put("inbound", r.getInteger("inbound_per_second") == null ? GatewayConfig.UNLIMITED
+              : new JsonObject().put("perSecond", r.getInteger("inbound_per_second"))
+                  .put("burst", r.getInteger("inbound_burst")))
           .put("outbound", new JsonObject().put("perSecond", r.getInteger("outbound_per_second"))
               .put("burst", r.getInteger("outbound_burst")))
           .put("perContactDaily", r.getInteger("per_contact_daily"));

@@ -111,7 +111,8 @@ public final class TenantRepository {
   private Future<Void> upsert(SqlConnection tx, TenantConfig t, Map<String, AccountConfig> accounts, String source,
                               String[] keyHashes) {
     byte[] chain = secrets.seal(t.pluginsJson(), "tenant:" + t.id() + ":plugins");
-    Tuple tenant = Tuple.from(new Object[] {t.id(), t.name(), keyHashes, t.inbound().perSecond(), t.inbound().burst(),
+    Tuple tenant = Tuple.from(new Object[] {t.id(), t.name(), keyHashes, 
+        t.inbound() == null ? null : t.inbound().perSecond(), t.inbound() == null ? null : t.inbound().burst(),
         t.outbound().perSecond(), t.outbound().burst(), t.perContactDaily(),
         (double) t.autoResumeAfter().getSeconds(), io.vertx.core.buffer.Buffer.buffer(chain), t.timezone().getId(),
         t.dailyQuotaNotice(), source,
@@ -159,7 +160,8 @@ public final class TenantRepository {
             String id = row.getString("id");
             String[] hashes = row.getArrayOfStrings("api_key_hashes");
             tenants.put(id, new TenantView(id, row.getString("name"),
-                new RateLimit(row.getInteger("inbound_per_second"), row.getInteger("inbound_burst")),
+                row.getInteger("inbound_per_second") == null ? null // unlimited: admission skipped
+                    : new RateLimit(row.getInteger("inbound_per_second"), row.getInteger("inbound_burst")),
                 new RateLimit(row.getInteger("outbound_per_second"), row.getInteger("outbound_burst")),
                 Duration.ofSeconds(row.getLong("resume_secs")),
                 accounts.getOrDefault(id, Map.of()),

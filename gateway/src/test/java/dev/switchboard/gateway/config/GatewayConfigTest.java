@@ -227,6 +227,18 @@ class GatewayConfigTest {
     }
 
     @Test
+    void anUnlimitedInboundLimitIsNoLimitWhileTheOthersKeepTheirDefaults() {
+      TenantConfig t = load("""
+          tenants:
+            - id: acme
+              limits: { inbound: unlimited }
+          """).tenants().get(0);
+
+      assertThat(t.inbound()).as("no inbound limit: admission is skipped").isNull();
+      assertThat(t.outbound()).isEqualTo(new RateLimit(50, 50));
+    }
+
+    @Test
     void blankAdminTokenDisablesTheAdminApi() {
       assertThat(load("admin: { token: '  ' }").adminToken()).isNull();
     }

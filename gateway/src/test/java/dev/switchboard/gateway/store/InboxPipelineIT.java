@@ -2,11 +2,16 @@ package dev.switchboard.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.admission.AdmissionVerticle;
 import dev.switchboard.gateway.bus.Codecs;
+import dev.switchboard.gateway.config.RateLimit;
 import dev.switchboard.gateway.config.StoreSettings;
+import dev.switchboard.gateway.idempotency.RecentKeysVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.testing.TestDatabase;
 import dev.switchboard.plugin.bus.Addresses;
+import dev.switchboard.plugin.bus.FailureCodes;
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ContactRef;
 import dev.switchboard.plugin.model.Direction;
@@ -16,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +63,11 @@ class InboxPipelineIT {
     // small batches, a new one as soon as one event waits: the burst is spread over many
     // transactions, up to four of them at once
     StoreSettings settings = new StoreSettings(8, 4, 1, Duration.ofMillis(1), 50_000, Duration.ofSeconds(10));
-    vertx.deployVerticle(new InboxStoreVerticle(TestDatabase.url(), settings, new Metrics(registry)))
+    Metrics metrics = new Metrics(registry);
+    // beside the store as in the gateway: the owners of the inbound buckets and of the recent keys
+    vertx.deployVerticle(new AdmissionVerticle(new Admission(), metrics))
+        .compose(id -> vertx.deployVerticle(new RecentKeysVerticle(10_000, metrics)))
+        .compose(id -> vertx.deployVerticle(new InboxStoreVerticle(TestDatabase.url(), settings, metrics)))
         .await(30, TimeUnit.SECONDS);
   }
 
@@ -143,6 +153,58 @@ class InboxPipelineIT {
       assertThat(storedOrder(e.getKey())).as("messages of chat %s in stored order", e.getKey())
           .containsExactlyElementsOf(e.getValue());
     }
+  }
+
+  /** As {@link #burst}, but a refused call is answered as its failure code (stored = -code). */
+  private List<Integer> outcomes(List<AppendRequest> requests) throws Exception {
+    Promise<List<Integer>> all = Promise.promise();
+    vertx.runOnContext(v -> {
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (AppendRequest r : requests) {
+        answers.add(vertx.eventBus().<AppendResult>request(Addresses.INBOX_APPEND, r).map(m -> m.body().stored())
+            .recover(err -> Future.succeededFuture(-((ReplyException) err).failureCode())));
+      }
+      Future.all(answers).map(f -> answers.stream().map(Future::result).toList()).onComplete(all);
+    });
+    return all.future().await(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aRetryOfCommittedCallsIsAnsweredFromTheRecentKeysWithoutAnotherTransaction() throws Exception {
+    List<AppendRequest> requests = new ArrayList<>();
+    for (int c = 0; c < 20; c++) {
+      String id = "wamid.pipeline." + tenant + ".retry." + c;
+      requests.add(new AppendRequest(tenant, CHANNEL, List.of(message(chat(c), id, "once")), Instant.now(), null));
+    }
+    assertThat(burst(requests).stream().mapToInt(AppendResult::stored).sum()).isEqualTo(20);
+    var commits = registry.find("switchboard.store.commit").timer();
+    // the committed keys reach the cache after the answers: retry until a retry is answered from it
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      long before = commits.count();
+      List<AppendResult> retried = burst(requests);
+      return retried.stream().allMatch(r -> r.stored() == 0 && r.duplicates() == 1) && commits.count() == before;
+    });
+
+    assertThat(registry.find("switchboard.idempotency.hits").counter().count()).isGreaterThanOrEqualTo(20);
+    assertThat(registry.find("switchboard.idempotency.recent.entries").gauge().value()).isGreaterThanOrEqualTo(20);
+    assertThat(TestDatabase.number("SELECT count(*) FROM messages WHERE tenant_id = ?", tenant)).isEqualTo(20);
+  }
+
+  @Test
+  void aLimitedTenantsBurstIsAdmittedUpToItsBurstInArrivalOrderAndTheRestRefused() throws Exception {
+    RateLimit limit = new RateLimit(1, 60); // a refill of one a second: the burst is what counts here
+    List<AppendRequest> requests = new ArrayList<>();
+    for (int c = 0; c < 90; c++) {
+      String id = "wamid.pipeline." + tenant + ".limited." + c;
+      requests.add(new AppendRequest(tenant, CHANNEL, List.of(message(chat(c), id, "limited")), Instant.now(), limit));
+    }
+    List<Integer> outcomes = outcomes(requests);
+
+    long admitted = outcomes.stream().filter(o -> o == 1).count();
+    assertThat(admitted).as("the burst, give or take the second's refill").isBetween(60L, 62L);
+    assertThat(outcomes.subList(0, 60)).as("the first calls are the admitted ones").containsOnly(1);
+    assertThat(outcomes.subList(63, 90)).containsOnly(-FailureCodes.RATE_LIMITED);
+    assertThat(TestDatabase.number("SELECT count(*) FROM messages WHERE tenant_id = ?", tenant)).isEqualTo(admitted);
   }
 
   @Test

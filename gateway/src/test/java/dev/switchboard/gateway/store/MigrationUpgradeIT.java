@@ -2,6 +2,7 @@ package dev.switchboard.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.gateway.idempotency.RecentKeys;
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.testing.TestDatabase;
 import dev.switchboard.migrations.Migrator;

@@ -12,6 +12,14 @@ public final class Addresses {
   public static final String INBOX_AUDIT = "sb.inbox.audit";
   /** Inbox store: is the database reachable? */
   public static final String INBOX_PING = "sb.inbox.ping";
+  /** Admission: lease tokens of a tenant's inbound limit (the inbox store asks per chunk of webhooks). */
+  public static final String ADMISSION_LEASE = "sb.admission.lease";
+  /** Admission: leased tokens that were not spent, given back (no reply). */
+  public static final String ADMISSION_UNUSED = "sb.admission.unused";
+  /** Recent idempotency keys: which of a store batch's keys were committed lately. */
+  public static final String IDEMPOTENCY_LOOKUP = "sb.idempotency.lookup";
+  /** Recent idempotency keys: a batch's keys are committed (stored or already there; no reply). */
+  public static final String IDEMPOTENCY_COMMITTED = "sb.idempotency.committed";
   /**
    * Published once per new inbound message that is to be handed to its tenant's plugins (a message
    * stored while its conversation is paused is not): the dispatcher's input.

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.store;
+package dev.switchboard.gateway.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
