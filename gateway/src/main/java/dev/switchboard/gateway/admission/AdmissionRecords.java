@@ -14,8 +14,15 @@ public final class AdmissionRecords {
   public record AdmitRequest(String tenantId, RateLimit limit, int need, int want) {
   }
 
-  /** The tokens leased ({@code waitSeconds} 0), or none and the whole seconds to wait for {@code need}. */
-  public record AdmitAnswer(int granted, long waitSeconds) {
+  /**
+   * The tokens leased ({@code waitSeconds} 0), or none, the whole seconds to wait for {@code need}
+   * (the 429's Retry-After) and the exact nanoseconds until the bucket holds them.
+   */
+  public record AdmitAnswer(int granted, long waitSeconds, long waitNanos) {
+    public AdmitAnswer(int granted, long waitSeconds) {
+      this(granted, waitSeconds, waitSeconds * 1_000_000_000L);
+    }
+
     public boolean admitted() {
       return waitSeconds == 0;
     }

@@ -69,7 +69,7 @@ public final class AdmissionVerticle extends VerticleBase {
       message.reply(new AdmitAnswer((int) taken, 0));
     } else {
       refused.increment();
-      message.reply(new AdmitAnswer(0, Admission.waitSeconds(-taken)));
+      message.reply(new AdmitAnswer(0, Admission.waitSeconds(-taken), -taken));
     }
   }
 

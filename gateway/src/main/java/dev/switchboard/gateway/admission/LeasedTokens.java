@@ -27,13 +27,20 @@ import java.util.function.LongSupplier;
  * time. The tokens held here were taken from the bucket (at most 1½ chunks, under a tenth of the
  * burst), so the rate holds and a burst passes the bucket's by no more than what is held; unspent
  * ones go back after {@link #TTL_NANOS} or when the limit changes, so an idle tenant's share does
- * not add to its next burst. Not thread-safe: confined to the store's event loop.
+ * not add to its next burst. A refusal is remembered until the bucket could hold the tokens again
+ * (at most {@link #MAX_REFUSAL_HOLD_NANOS}): every call of the tenant waiting then, and every call
+ * that finds the share empty before that, is refused at once with the same wait, so a tenant far
+ * over its limit costs one hop per refusal period, not one per refused call (the calls over the
+ * limit queued behind each other's hops, and the admitted ones behind them). Not thread-safe:
+ * confined to the store's event loop.
  */
 public final class LeasedTokens {
   /** How long leased tokens may be spent before they go back to the bucket. */
   public static final long TTL_NANOS = 1_000_000_000L;
   /** The largest chunk leased at a time. */
   static final int MAX_CHUNK = 256;
+  /** The longest a refusal is answered locally before the actor is asked again. */
+  static final long MAX_REFUSAL_HOLD_NANOS = 50_000_000L;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000);
 
   /** The outcome of a call's admission: 0 admitted, above 0 the seconds to wait, -1 admission unavailable. */
@@ -47,6 +54,10 @@ public final class LeasedTokens {
     int tokens;
     long expiresAt;
     boolean asking;
+    /** Until then (nanos) a call the share cannot serve is refused here, told {@code refusedWait}. */
+    long refusedUntil;
+    long refusedWait;
+    boolean refusing;
     final ArrayDeque<Waiter> waiters = new ArrayDeque<>(2);
   }
 
@@ -89,6 +100,13 @@ public final class LeasedTokens {
   /** Decides the call once tokens are leased for it, after the calls of its tenant that wait before it. */
   public void admit(String tenantId, RateLimit limit, int events, Decision decision) {
     Share s = shares.computeIfAbsent(tenantId, t -> new Share());
+    if (s.refusing && s.waiters.isEmpty() && s.tokens < Math.max(1, events)) {
+      if (clock.getAsLong() - s.refusedUntil < 0 && (s.limit == limit || limit.equals(s.limit))) {
+        decision.decided(s.refusedWait);
+        return;
+      }
+      s.refusing = false;
+    }
     s.waiters.add(new Waiter(limit, Math.max(1, events), decision));
     pump(tenantId, s);
   }
@@ -176,8 +194,18 @@ public final class LeasedTokens {
             s.tokens += answer.granted();
             s.expiresAt = clock.getAsLong() + TTL_NANOS;
           } else if (forWaiter != null && s.waiters.peek() == forWaiter) {
-            s.waiters.poll();
-            forWaiter.decision().decided(answer.waitSeconds());
+            // the bucket is short now: refuse every call waiting (in order), and the calls that
+            // come before it could serve them, without asking again
+            s.refusing = true;
+            s.refusedUntil = clock.getAsLong() + Math.min(MAX_REFUSAL_HOLD_NANOS, Math.max(0, answer.waitNanos()));
+            s.refusedWait = answer.waitSeconds();
+            if (!limit.equals(s.limit)) {
+              giveBack(tenantId, s);
+              s.limit = limit;
+            }
+            while (!s.waiters.isEmpty() && s.waiters.peek().need() > s.tokens) {
+              s.waiters.poll().decision().decided(answer.waitSeconds());
+            }
           }
           pump(tenantId, s);
         });

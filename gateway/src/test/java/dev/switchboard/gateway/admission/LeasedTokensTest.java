@@ -109,6 +109,20 @@ class LeasedTokensTest {
   }
 
   @Test
+  void aTenantFarOverItsLimitIsRefusedWithoutAHopPerRefusedCall() throws Exception {
+    RateLimit limit = new RateLimit(100, 100);
+    List<long[]> decided = admit("acme", limit, 2_000, 1);
+    assertThat(admitted(decided)).isEqualTo(100);
+    assertThat(decided).filteredOn(d -> d[1] != 0).hasSize(1_900).allSatisfy(d -> assertThat(d[1]).isEqualTo(1));
+    double refusedLeases = registry.get("switchboard.admission.leases").tag("outcome", "refused").counter().count();
+    assertThat(refusedLeases).as("the refusal is remembered until the bucket refills, not asked per call")
+        .isLessThanOrEqualTo(2);
+    clock.addAndGet(LeasedTokens.MAX_REFUSAL_HOLD_NANOS);
+    assertThat(admitted(admit("acme", limit, 10, 1))).as("once the hold is over, the refilled tokens are leased")
+        .isEqualTo(5);
+  }
+
+  @Test
   void callsOfATenantAreDecidedInArrivalOrder() throws Exception {
     RateLimit limit = new RateLimit(1_000, 1_000);
     List<long[]> decided = admit("acme", limit, 2_000, 1);
