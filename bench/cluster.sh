@@ -94,26 +94,7 @@ members_seen() { # PORT: the members the node's /ready lists
 }
 
 POSTMASTER=""
-cpu_snap() { # ticks: gateways (summed), postgres (postmaster + backends), machine busy, machine; ticks/s
-  python3 - "$POSTMASTER" "$@" <<'PY'
-import os, sys
-def stat(pid):
-    try:
-        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return int(f[1]), int(f[11]) + int(f[12])
-    except (OSError, ValueError):
-        return None, 0
-pm = int(sys.argv[1]); pg = stat(pm)[1]
-for p in os.listdir("/proc"):
-    if p.isdigit():
-        ppid, t = stat(p)
-        if ppid == pm:
-            pg += t
-gw = sum(stat(p)[1] for p in sys.argv[2:])
-v = list(map(int, open("/proc/stat").readline().split()[1:]))
-print(gw, pg, sum(v) - v[3] - v[4], sum(v), os.sysconf("SC_CLK_TCK"))
-PY
-}
+cpu_snap() { cpu_ticks "$POSTMASTER" "$1"; } # PIDS (comma list): gateways summed, postgres, machine busy, machine; ticks/s
 
 # run NAME PIDS WARMUP PORT:RATE...: one generator per PORT:RATE, all started together; CPU of PIDS (comma list)
 # sampled over the measured window; results in $WORK/NAME.*
@@ -133,7 +114,7 @@ run() { # NAME PIDS WARMUP PORT:RATE...
     i=$((i + 1))
   done
   ( until grep -q '^mode=' "$WORK/$name.0.out" 2>/dev/null; do sleep 0.05; done
-    sleep "$warmup"; cpu_snap ${pids//,/ }; sleep "$DURATION"; cpu_snap ${pids//,/ } ) >"$WORK/$name.cpu" 2>/dev/null &
+    sleep "$warmup"; cpu_snap "$pids"; sleep "$DURATION"; cpu_snap "$pids" ) >"$WORK/$name.cpu" 2>/dev/null &
   local sampler=$!
   for g in "${gens[@]}"; do wait "$g" || die "a generator of the $name run failed"; done
   wait "$sampler" || true

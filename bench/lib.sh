@@ -130,6 +130,30 @@ start_postgres() {
   echo "server: $(psql "$PG_URL" -Atc 'show server_version')"
 }
 
+# cpu_ticks POSTMASTER FIRST [OTHER...]: clock ticks (utime + stime) used so far, on one line: FIRST,
+# PostgreSQL (the postmaster and its children), each OTHER, the whole machine busy, the whole
+# machine, then ticks per second. A process argument may be a comma-separated list of pids, summed.
+cpu_ticks() {
+  python3 - "$@" <<'PY'
+import os, sys
+def stat(pid):
+    try:
+        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return int(f[1]), int(f[11]) + int(f[12])  # ppid, utime + stime
+    except (OSError, ValueError):
+        return None, 0
+def ticks(pids): return sum(stat(p)[1] for p in pids.split(",") if p)
+pm = int(sys.argv[1]); pg = stat(pm)[1]
+for p in os.listdir("/proc"):
+    if p.isdigit():
+        ppid, t = stat(p)
+        if ppid == pm:
+            pg += t
+v = list(map(int, open("/proc/stat").readline().split()[1:]))
+print(ticks(sys.argv[2]), pg, *[ticks(a) for a in sys.argv[3:]], sum(v) - v[3] - v[4], sum(v), os.sysconf("SC_CLK_TCK"))
+PY
+}
+
 # pg_profile_setup: with PG_PROFILE=1, restarts the dedicated PostgreSQL with pg_stat_statements
 # (nested statements too) and auto_explain (plans of statements over 5 ms, in $PG_DIR/postgres.log)
 pg_profile_setup() {

@@ -98,26 +98,7 @@ RUN_ID="o$(date +%s)-$(rand | cut -c1-6)"
 URL="http://127.0.0.1:$PORT/v1/messages"
 POSTMASTER="$(head -1 "$PG_DIR/pgdata/postmaster.pid")"
 
-cpu_snap() { # clock ticks used so far: gateway, postgres (postmaster + backends), fake, the whole machine
-              # busy, the whole machine; then ticks per second
-  python3 - "$GW_PID" "$POSTMASTER" "$FAKE_PID" <<'PY'
-import os, sys
-def stat(pid):
-    try:
-        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return int(f[1]), int(f[11]) + int(f[12])  # ppid, utime + stime
-    except (OSError, ValueError):
-        return None, 0
-pm = int(sys.argv[2]); pg = stat(pm)[1]
-for p in os.listdir("/proc"):
-    if p.isdigit():
-        ppid, t = stat(p)
-        if ppid == pm:
-            pg += t
-v = list(map(int, open("/proc/stat").readline().split()[1:]))
-print(stat(sys.argv[1])[1], pg, stat(sys.argv[3])[1], sum(v) - v[3] - v[4], sum(v), os.sysconf("SC_CLK_TCK"))
-PY
-}
+cpu_snap() { cpu_ticks "$POSTMASTER" "$GW_PID" "$FAKE_PID"; } # gateway, postgres, fake, machine busy, machine; ticks/s
 
 # load NAME WARMUP ARGS...: one SendLoad run, printed live; the CPU of the gateway, PostgreSQL, the
 # fake and the machine is sampled at the start and the end of its measured window (into

@@ -110,25 +110,7 @@ RSS_LOG="$WORK/rss.log"
 start_rss_sampler "$GW_PID" "$RSS_LOG"
 
 POSTMASTER="$(head -1 "$PG_DIR/pgdata/postmaster.pid")"
-cpu_snap() { # clock ticks used so far: gateway, postgres (postmaster + backends), machine busy, machine; ticks/s
-  python3 - "$GW_PID" "$POSTMASTER" <<'PY'
-import os, sys
-def stat(pid):
-    try:
-        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return int(f[1]), int(f[11]) + int(f[12])  # ppid, utime + stime
-    except (OSError, ValueError):
-        return None, 0
-pm = int(sys.argv[2]); pg = stat(pm)[1]
-for p in os.listdir("/proc"):
-    if p.isdigit():
-        ppid, t = stat(p)
-        if ppid == pm:
-            pg += t
-v = list(map(int, open("/proc/stat").readline().split()[1:]))
-print(stat(sys.argv[1])[1], pg, sum(v) - v[3] - v[4], sum(v), os.sysconf("SC_CLK_TCK"))
-PY
-}
+cpu_snap() { cpu_ticks "$POSTMASTER" "$GW_PID"; } # gateway, postgres, machine busy, machine; ticks/s
 
 FIRST_RUN=1
 # load NAME ARGS...: one WebhookLoad run, printed live (copy in $WORK/NAME.out, result in NAME.json);

@@ -130,26 +130,7 @@ RUN_ID="t$(date +%s)-$(rand | cut -c1-6)"
 URL="http://127.0.0.1:$PORT/webhooks/whatsapp/$TENANT"
 POSTMASTER="$(head -1 "$PG_DIR/pgdata/postmaster.pid")"
 
-cpu_snap() { # clock ticks: gateway, postgres (postmaster + backends), fake, bot, machine busy, machine; ticks/s
-  python3 - "$GW_PID" "$POSTMASTER" "$FAKE_PID" "$BOT_PID" <<'PY'
-import os, sys
-def stat(pid):
-    try:
-        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return int(f[1]), int(f[11]) + int(f[12])
-    except (OSError, ValueError):
-        return None, 0
-pm = int(sys.argv[2]); pg = stat(pm)[1]
-for p in os.listdir("/proc"):
-    if p.isdigit():
-        ppid, t = stat(p)
-        if ppid == pm:
-            pg += t
-v = list(map(int, open("/proc/stat").readline().split()[1:]))
-print(stat(sys.argv[1])[1], pg, stat(sys.argv[3])[1], stat(sys.argv[4])[1], sum(v) - v[3] - v[4], sum(v),
-      os.sysconf("SC_CLK_TCK"))
-PY
-}
+cpu_snap() { cpu_ticks "$POSTMASTER" "$GW_PID" "$FAKE_PID" "$BOT_PID"; } # gateway, postgres, fake, bot, machine busy, machine; ticks/s
 
 # load NAME WARMUP ARGS...: one WebhookLoad run, printed live, CPU sampled over its measured window
 load() {
