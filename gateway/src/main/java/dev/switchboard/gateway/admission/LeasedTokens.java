@@ -101,7 +101,7 @@ public final class LeasedTokens {
   public void admit(String tenantId, RateLimit limit, int events, Decision decision) {
     Share s = shares.computeIfAbsent(tenantId, t -> new Share());
     if (s.refusing && s.waiters.isEmpty() && s.tokens < Math.max(1, events)) {
-      if (clock.getAsLong() - s.refusedUntil < 0 && (s.limit == limit || limit.equals(s.limit))) {
+      if (clock.getAsLong() - s.refusedUntil < 0 && leasedUnder(s, limit)) {
         decision.decided(s.refusedWait);
         return;
       }
@@ -135,9 +135,14 @@ public final class LeasedTokens {
     return s == null ? 0 : s.tokens;
   }
 
+  /** Whether the share holds what was leased under {@code limit} (the one in force for the call). */
+  private static boolean leasedUnder(Share s, RateLimit limit) {
+    return s.limit == limit || limit.equals(s.limit);
+  }
+
   /** False (and the tokens given back) when the share expired or was leased under another limit. */
   private boolean current(String tenantId, Share s, RateLimit limit) {
-    if ((s.limit == limit || limit.equals(s.limit)) && clock.getAsLong() - s.expiresAt < 0) {
+    if (leasedUnder(s, limit) && clock.getAsLong() - s.expiresAt < 0) {
       return true;
     }
     giveBack(tenantId, s);
@@ -187,7 +192,7 @@ public final class LeasedTokens {
           }
           AdmitAnswer answer = ar.result().body();
           if (answer.admitted()) {
-            if (!limit.equals(s.limit)) {
+            if (!leasedUnder(s, limit)) {
               giveBack(tenantId, s); // held under a limit no longer in force
               s.limit = limit;
             }
@@ -199,7 +204,7 @@ public final class LeasedTokens {
             s.refusing = true;
             s.refusedUntil = clock.getAsLong() + Math.min(MAX_REFUSAL_HOLD_NANOS, Math.max(0, answer.waitNanos()));
             s.refusedWait = answer.waitSeconds();
-            if (!limit.equals(s.limit)) {
+            if (!leasedUnder(s, limit)) {
               giveBack(tenantId, s);
               s.limit = limit;
             }

@@ -56,10 +56,7 @@ public final class SendService {
    */
   public Future<Enqueued> submitReply(TenantView tenant, SendCommand cmd, String channel, String chatId) {
     try {
-      if (cmd.channel() != null && !cmd.channel().equals(channel)) {
-        throw SendRequestParser.invalid("channel", "the conversation is on " + channel);
-      }
-      return enqueue(tenant, cmd, chat(tenant, cmd, channel, chatId));
+      return enqueue(tenant, cmd, inConversation(tenant, cmd, channel, chatId));
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
@@ -80,11 +77,16 @@ public final class SendService {
           if (ref.channel() == null) {
             throw new ApiException(404, "not_found", "conversationId: no such conversation");
           }
-          if (cmd.channel() != null && !cmd.channel().equals(ref.channel())) {
-            throw SendRequestParser.invalid("channel", "the conversation is on " + ref.channel());
-          }
-          return chat(tenant, cmd, ref.channel(), ref.chatId());
+          return inConversation(tenant, cmd, ref.channel(), ref.chatId());
         });
+  }
+
+  /** The send in a conversation on {@code channel} with {@code chatId}: a {@code channel} it names must be that one. */
+  private Chat inConversation(TenantView tenant, SendCommand cmd, String channel, String chatId) {
+    if (cmd.channel() != null && !cmd.channel().equals(channel)) {
+      throw SendRequestParser.invalid("channel", "the conversation is on " + channel);
+    }
+    return chat(tenant, cmd, channel, chatId);
   }
 
   private Chat chat(TenantView tenant, SendCommand cmd, String channel, String knownChat) {
