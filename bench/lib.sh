@@ -18,7 +18,7 @@ GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS-$("$ROOT/bin/switchboard" --print-java-op
 GATEWAY_JAR="${GATEWAY_JAR:-$ROOT/gateway/target/switchboard.jar}"
 # the bench tools (EmbeddedPostgresCli, StoreCeiling) are gateway test sources, packaged by the build
 # as gateway/target/gateway-<version>-bench.jar; they run with the gateway jar on the class path
-bench_tools_jar() { ls "$ROOT"/gateway/target/gateway-*-bench.jar 2>/dev/null | head -1; }
+bench_tools_jar() { { ls "$ROOT"/gateway/target/gateway-*-bench.jar 2>/dev/null || true; } | head -1; } # none yet on a fresh clone: build_if_stale builds it
 BENCH_TOOLS_JAR="${BENCH_TOOLS_JAR:-$(bench_tools_jar)}"
 TOOLS_CP="$GATEWAY_JAR:$BENCH_TOOLS_JAR"
 LOAD_JAR="$ROOT/bench/target/webhook-load.jar"

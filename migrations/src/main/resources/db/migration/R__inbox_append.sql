@@ -64,7 +64,11 @@ CREATE FUNCTION inbox_append(
   x_ts timestamptz[], x_detail text[])
 RETURNS TABLE (row_kind text, row_tenant text, row_channel text, row_id text, row_conversation bigint,
                row_dispatch boolean, row_handed_over boolean)
-LANGUAGE plpgsql VOLATILE AS $$
+-- never a sequential scan of a table: every step looks its rows up by key, and plpgsql keeps a plan
+-- per statement for the session; planned while a new database was near empty, a scan of
+-- conversations or contacts stayed while they grew (bench/turns.sh, 2026-12-02 11:17: 118 calls of
+-- the conversations step and 30 of the contacts step scanned their table)
+LANGUAGE plpgsql VOLATILE SET enable_seqscan = off AS $$
 #variable_conflict use_column
 DECLARE
   n_tenant text[];
