@@ -43,11 +43,18 @@ import org.slf4j.LoggerFactory;
  * transaction is in flight go together in the next one, stored by one set-based call), leases due rows to the channel senders,
  * records their outcomes, and answers the reads of sent messages and dead letters. It keeps each
  * tenant's count of waiting sends, so a full queue is refused without a round trip.
+ *
+ * <p>The senders' claims and outcomes have connections of their own ({@code outbox-senders}), apart
+ * from the enqueue batches and the reads ({@code outbox}): while the send API is at full load its
+ * batches hold their connections back to back, and a claim or a settle waiting behind them is a
+ * sender standing still while its backlog grows.
  */
 public final class OutboxStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxStoreVerticle.class);
   private static final int MAX_BATCH = 256;
   private static final int MAX_IN_FLIGHT = 2;
+  /** A claim and the settles in flight of a busy channel sender (two batchers of two calls each), and one to spare. */
+  private static final int SENDER_CONNECTIONS = 6;
   private static final long TIMEOUT_MS = 10_000;
 
   private final DatabaseUrl database;
@@ -58,6 +65,7 @@ public final class OutboxStoreVerticle extends VerticleBase {
   private final Map<String, Integer> waitingByTenant = new HashMap<>();
   private final Map<String, AtomicLong> waitingByChannel = new ConcurrentHashMap<>();
   private Pool pool;
+  private Pool senderPool;
   private int inFlight;
 
   private record Pending(Enqueue request, Message<Enqueue> message) {
@@ -71,12 +79,8 @@ public final class OutboxStoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(MAX_IN_FLIGHT + 4).setName("outbox").setMaxWaitQueueSize(1_000))
-        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2_000))
-        .connectingTo(database.connectOptions())
-        .using(vertx)
-        .build();
+    pool = newPool("outbox", MAX_IN_FLIGHT + 2);
+    senderPool = newPool("outbox-senders", SENDER_CONNECTIONS);
     var bus = vertx.eventBus();
     return pool.query(OutboxRepository.QUEUED_BY_TENANT).execute()
         .onSuccess(rows -> {
@@ -99,9 +103,19 @@ public final class OutboxStoreVerticle extends VerticleBase {
             bus.<DeadLetterReplay>localConsumer(Addresses.DEAD_LETTER_REPLAY, this::onReplay).completion())));
   }
 
+  private Pool newPool(String name, int connections) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(connections).setName(name).setMaxWaitQueueSize(1_000))
+        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2_000))
+        .connectingTo(database.connectOptions())
+        .using(vertx)
+        .build();
+  }
+
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    return Future.all(pool == null ? Future.succeededFuture() : pool.close(),
+        senderPool == null ? Future.succeededFuture() : senderPool.close());
   }
 
   private AtomicLong channelCount(String channel) {
@@ -183,7 +197,7 @@ public final class OutboxStoreVerticle extends VerticleBase {
 
   private void onClaim(Message<Claim> message) {
     Claim c = message.body();
-    OutboxRepository.claim(pool, c.channel(), c.owner(), c.limit(), c.lease().toMillis() / 1000.0)
+    OutboxRepository.claim(senderPool, c.channel(), c.owner(), c.limit(), c.lease().toMillis() / 1000.0)
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onSuccess(items -> message.reply(new Claimed(items)))
         .onFailure(err -> message.fail(FailureCodes.STORAGE_UNAVAILABLE, "storage unavailable"));
@@ -191,7 +205,7 @@ public final class OutboxStoreVerticle extends VerticleBase {
 
   private void onSettle(Message<Settle> message) {
     Settle s = message.body();
-    OutboxRepository.settle(pool, s.owner(), s.settlements())
+    OutboxRepository.settle(senderPool, s.owner(), s.settlements())
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onSuccess(dead -> {
           for (Settlement st : s.settlements()) {
