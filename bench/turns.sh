@@ -24,7 +24,7 @@ set -euo pipefail
 
 # ---- knobs (environment) -------------------------------------------------------------------
 DURATION="${DURATION:-20}"                 # measured seconds of each load run
-WARMUP="${WARMUP:-30}"                     # unmeasured seconds before the first (fixed-rate) run: JIT warm-up
+WARMUP="${WARMUP:-60}"                     # unmeasured seconds before the first (fixed-rate) run: four cold JVMs and a new database saturated the cores for ~35-40 s (2026-12-02: with 30 s the window began with a backlog)
 MAX_WARMUP="${MAX_WARMUP:-10}"             # unmeasured seconds before the max-load run
 CONNECTIONS="${CONNECTIONS:-64}"           # max-load webhook connections
 RATE="${RATE:-500}"                        # fixed-rate run, webhooks (turns) per second
