@@ -45,25 +45,17 @@ class MigrationUpgradeIT {
       "messages", "inbound_events", "pending_receipts");
   private static final Instant T0 = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
 
-  private static String database;
   private static DatabaseUrl url;
 
   @BeforeAll
   static void createDatabase() throws SQLException {
-    DatabaseUrl server = TestDatabase.url();
-    database = "upgrade_it_" + Long.toString(System.currentTimeMillis(), 36);
-    try (Connection c = TestDatabase.connect(); var st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + database);
-    }
-    url = new DatabaseUrl(server.host(), server.port(), database, server.user(), server.password(), server.query());
+    url = TestDatabase.createDatabase("upgrade_it");
   }
 
   @AfterAll
   static void dropDatabase() throws SQLException {
-    if (database != null) {
-      try (Connection c = TestDatabase.connect(); var st = c.createStatement()) {
-        st.execute("DROP DATABASE IF EXISTS " + database);
-      }
+    if (url != null) {
+      TestDatabase.dropDatabase(url);
     }
   }
 

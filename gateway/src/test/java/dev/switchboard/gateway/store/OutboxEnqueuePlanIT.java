@@ -39,19 +39,13 @@ class OutboxEnqueuePlanIT {
   private static final String CHAT = "555000111";
   private static final int GROWN_TO = 20_000;
 
-  private static String database;
   private static DatabaseUrl url;
   private static Vertx vertx;
   private static Pool session;
 
   @BeforeAll
   static void createDatabase() throws SQLException {
-    DatabaseUrl server = TestDatabase.url();
-    database = "enqueue_plan_it_" + Long.toString(System.currentTimeMillis(), 36);
-    try (Connection c = TestDatabase.connect(); var st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + database);
-    }
-    url = new DatabaseUrl(server.host(), server.port(), database, server.user(), server.password(), server.query());
+    url = TestDatabase.createDatabase("enqueue_plan_it");
     new Migrator(url.jdbcUrl(), url.user(), url.password()).migrate();
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
          var st = c.createStatement()) {
@@ -71,10 +65,8 @@ class OutboxEnqueuePlanIT {
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().join();
     }
-    if (database != null) {
-      try (Connection c = TestDatabase.connect(); var st = c.createStatement()) {
-        st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-      }
+    if (url != null) {
+      TestDatabase.dropDatabase(url);
     }
   }
 

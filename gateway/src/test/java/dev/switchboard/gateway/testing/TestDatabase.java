@@ -47,6 +47,26 @@ public final class TestDatabase {
     return DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
   }
 
+  /**
+   * A new, empty database of its own on the test server (not migrated), for a test that needs a
+   * schema or planner state no other test touches; drop it with {@link #dropDatabase}.
+   */
+  public static DatabaseUrl createDatabase(String prefix) throws SQLException {
+    DatabaseUrl server = url();
+    String name = prefix + "_" + Long.toString(System.currentTimeMillis(), 36);
+    try (Connection c = connect(); var st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    }
+    return new DatabaseUrl(server.host(), server.port(), name, server.user(), server.password(), server.query());
+  }
+
+  /** Drops a database made by {@link #createDatabase}, with any connection still open to it. */
+  public static void dropDatabase(DatabaseUrl database) throws SQLException {
+    try (Connection c = connect(); var st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + database.database() + " WITH (FORCE)");
+    }
+  }
+
   /** Runs a query returning one number (e.g. a count). */
   public static long number(String sql, Object... params) {
     try (Connection c = connect(); var st = c.prepareStatement(sql)) {
