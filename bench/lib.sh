@@ -161,7 +161,8 @@ pg_profile_setup() {
   psql "$PG_URL" -q -c "ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements, auto_explain"
   start_postgres # restarts it with the libraries loaded
   psql "$PG_URL" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
-    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c "ALTER SYSTEM SET auto_explain.log_min_duration = '5ms'" \
+    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c 'ALTER SYSTEM SET pg_stat_statements.track_planning = on' \
+    -c "ALTER SYSTEM SET auto_explain.log_min_duration = '5ms'" \
     -c "ALTER SYSTEM SET auto_explain.log_nested_statements = on" -c 'SELECT pg_reload_conf()' >/dev/null
 }
 
@@ -169,8 +170,8 @@ pg_profile_setup() {
 pg_top() {
   [[ "${PG_PROFILE:-0}" == 1 ]] || return 0
   psql "$PG_URL" -P pager=off -c "SELECT round(total_exec_time) AS total_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms,
-      rows, left(regexp_replace(query, '\s+', ' ', 'g'), 120) AS query
-      FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${1:-15}" || true
+      round(total_plan_time) AS plan_ms, plans, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+      FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT ${1:-15}" || true
   psql "$PG_URL" -Atqc 'SELECT pg_stat_statements_reset()' >/dev/null || true
 }
 

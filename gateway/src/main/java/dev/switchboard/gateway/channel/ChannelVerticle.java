@@ -67,6 +67,8 @@ public final class ChannelVerticle extends VerticleBase {
   private static final int HOLD_PER_TENANT = 64;
   private static final int SETTLE_BATCH = 256;
   private static final long IDLE_POLL_MS = 250;
+  /** Taken off the lease left that a claim reports: the claim's commit and its answer's way here. */
+  private static final long LEASE_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Time kept at the end of a lease to record a send's outcome. */
   private static final long RECORD_MARGIN_MS = 3_000;
 
@@ -175,14 +177,15 @@ public final class ChannelVerticle extends VerticleBase {
     return vertx.eventBus().<Claimed>request(Addresses.OUTBOX_CLAIM, new Claim(channel, owner, room, settings.lease()),
             new DeliveryOptions().setSendTimeout(15_000))
         .map(reply -> {
-          long leasedAt = System.nanoTime() - 1_000_000_000L; // the lease began before the answer came: keep a margin
-          reply.body().items().forEach(item -> admit(item, leasedAt));
+          // the lease left as the database granted it, less a margin for the commit and the answer's way back
+          long answered = System.nanoTime() - LEASE_MARGIN_NANOS;
+          reply.body().items().forEach(item -> admit(item, answered + item.leaseLeft().toNanos()));
           return reply.body().items().size();
         })
         .onFailure(err -> LOG.atDebug().log("{} outbox claim failed: {}", channel, err.toString()));
   }
 
-  private void admit(Item item, long leasedAt) {
+  private void admit(Item item, long leasedUntilNanos) {
     active++;
     TenantView tenant = directory.tenant(item.tenantId()).orElse(null);
     ChannelAccount account = tenant == null ? null : tenant.channels().get(channel);
@@ -225,7 +228,7 @@ public final class ChannelVerticle extends VerticleBase {
       return;
     }
     pacer.asked(levels); // once per claimed send: its demand on the shared paces (waits re-pace, not re-ask)
-    pace(new Entry(item, message, tenant, sender, levels, leasedAt + settings.lease().toNanos()));
+    pace(new Entry(item, message, tenant, sender, levels, leasedUntilNanos));
   }
 
   private ChannelSender sender(String tenant, ChannelAccount account) {
@@ -275,6 +278,7 @@ public final class ChannelVerticle extends VerticleBase {
     for (Entry e : ready) {
       if (e.leaseLeftMillis() < minLeaseLeftMillis()) {
         // too little of the lease is left to call and record the answer: back to the outbox, not in doubt
+        metrics.leaseShort(channel);
         settle(new Settlement(e.item(), Kind.RELEASE, null, Duration.ZERO, null, null, false, false));
       } else {
         batch.add(e);

@@ -167,6 +167,16 @@ public final class Metrics {
     }
   }
 
+  /**
+   * A claimed send given back to the outbox without calling the platform, because less than half of
+   * its lease was left (a slow claim, or a long wait on this node): not in doubt, claimed again.
+   */
+  public void leaseShort(String channel) {
+    counter("switchboard.outbound.lease.short",
+        "Claimed sends given back uncalled because too little of their lease was left to call the platform and record the answer",
+        "channel", channel).increment();
+  }
+
   /** A send found in doubt (its process died between calling the platform and recording the answer). */
   public void inDoubt(String channel) {
     counter("switchboard.outbound.in.doubt",

@@ -35,9 +35,13 @@ public final class OutboxRecords {
   public record Claim(String channel, String owner, int limit, Duration lease) {
   }
 
-  /** One claimed outbox row. {@code inDoubt}: a previous owner recorded "sending" and never the answer. */
+  /**
+   * One claimed outbox row. {@code inDoubt}: a previous owner recorded "sending" and never the answer.
+   * {@code leaseLeft}: how much of the lease was left when the database granted it (the lease began at
+   * the claim's start, however long the claim took).
+   */
   public record Item(long id, String tenantId, String channel, long messageId, long conversationId,
-                     String payloadJson, boolean inDoubt, int attempts, Instant acceptedAt) {
+                     String payloadJson, boolean inDoubt, int attempts, Instant acceptedAt, Duration leaseLeft) {
   }
 
   public record Claimed(List<Item> items) {

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +30,8 @@ import java.util.Map;
 final class OutboxRepository {
   static final String ENQUEUE = "SELECT pos, outcome, message_id, conversation_id, status, request_hash, detail"
       + " FROM outbox_enqueue_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
-  static final String CLAIM = "SELECT id, tenant_id, message_id, conversation_id, payload, state, attempts, accepted_at"
-      + " FROM outbox_claim($1, $2, $3, $4)";
+  static final String CLAIM = "SELECT id, tenant_id, message_id, conversation_id, payload, state, attempts, accepted_at,"
+      + " lease_left FROM outbox_claim($1, $2, $3, $4)";
   static final String SETTLE = "SELECT dead_letter_id FROM outbox_settle($1, $2, $3, $4, $5, $6, $7)";
   static final String BLOCK_CONTACTS = """
       UPDATE contacts k SET blocked = true, blocked_at = now()
@@ -133,7 +134,8 @@ final class OutboxRepository {
       List<Item> items = new ArrayList<>();
       for (Row r : rows) {
         items.add(new Item(r.getLong(0), r.getString(1), channel, r.getLong(2), r.getLong(3), r.getString(4),
-            "sending".equals(r.getString(5)), r.getInteger(6), r.getOffsetDateTime(7).toInstant()));
+            "sending".equals(r.getString(5)), r.getInteger(6), r.getOffsetDateTime(7).toInstant(),
+            Duration.ofNanos(Math.max(0L, (long) (r.getDouble(8) * 1e9)))));
       }
       return items;
     });

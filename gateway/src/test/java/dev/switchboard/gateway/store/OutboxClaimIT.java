@@ -45,6 +45,45 @@ class OutboxClaimIT {
     }
   }
 
+  /**
+   * A lease starts with the claim's transaction, however long the claim then takes: the claim says
+   * how much of it is left when it ends, so a sender that learns of the lease late never believes it
+   * holds the row longer than it does (another node could take the row and send it again).
+   */
+  @Test
+  void aClaimSaysHowMuchOfItsLeaseIsLeftWhenItEnds() throws Exception {
+    String channel = "claim-it-" + IDS.incrementAndGet();
+    try (Connection c = TestDatabase.connect()) {
+      long slow = insert(c, channel, IDS.addAndGet(100), "now()");
+      long fresh = insert(c, channel, IDS.addAndGet(100), "now()");
+      c.setAutoCommit(false);
+      try (var st = c.createStatement()) {
+        st.execute("SELECT pg_sleep(3)"); // the claim's transaction began 3 s before it runs: a slow claim
+      }
+      double[] late = leaseLeft(c, channel, 1);
+      c.commit();
+      c.setAutoCommit(true);
+      double[] prompt = leaseLeft(c, channel, 1);
+      assertThat(late[0]).isEqualTo(slow);
+      assertThat(late[1]).as("seconds of a 10 s lease left after a 3 s claim").isBetween(5.0, 7.05);
+      assertThat(prompt[0]).isEqualTo(fresh);
+      assertThat(prompt[1]).as("seconds of a 10 s lease left after a prompt claim").isBetween(9.0, 10.0);
+      exec(c, "DELETE FROM outbox WHERE channel = ?", channel);
+    }
+  }
+
+  /** Claims one row with a 10 s lease: its id and the lease left the claim reports. */
+  private static double[] leaseLeft(Connection c, String channel, int limit) throws Exception {
+    try (PreparedStatement s = c.prepareStatement("SELECT id, lease_left FROM outbox_claim(?, 'me', ?, 10)")) {
+      s.setString(1, channel);
+      s.setInt(2, limit);
+      try (ResultSet r = s.executeQuery()) {
+        assertThat(r.next()).isTrue();
+        return new double[] {r.getLong(1), r.getDouble(2)};
+      }
+    }
+  }
+
   private static long insert(Connection c, String channel, long conversation, String due) throws Exception {
     try (PreparedStatement s = c.prepareStatement("INSERT INTO outbox (tenant_id, channel, message_id, conversation_id,"
         + " payload, next_attempt_at) VALUES ('claim-it', ?, ?, ?, '{}', " + due + ") RETURNING id")) {
