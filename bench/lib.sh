@@ -156,8 +156,16 @@ PY
 
 # pg_profile_setup: with PG_PROFILE=1, restarts the dedicated PostgreSQL with pg_stat_statements
 # (nested statements too) and auto_explain (plans of statements over 5 ms, in $PG_DIR/postgres.log)
+# (PG_PROFILE=2: pg_stat_statements alone, with max_exec_time per statement: the lightest observer)
 pg_profile_setup() {
-  [[ "${PG_PROFILE:-0}" == 1 ]] || return 0
+  [[ "${PG_PROFILE:-0}" == 1 || "${PG_PROFILE:-0}" == 2 ]] || return 0
+  if [[ "$PG_PROFILE" == 2 ]]; then
+    psql "$PG_URL" -q -c "ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements"
+    start_postgres
+    psql "$PG_URL" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
+      -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c 'SELECT pg_reload_conf()' >/dev/null
+    return 0
+  fi
   psql "$PG_URL" -q -c "ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements, auto_explain"
   start_postgres # restarts it with the libraries loaded
   psql "$PG_URL" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
@@ -168,9 +176,10 @@ pg_profile_setup() {
 
 # pg_top [N]: with PG_PROFILE=1, the top N (15) statements by total time since the last call, then a reset
 pg_top() {
-  [[ "${PG_PROFILE:-0}" == 1 ]] || return 0
+  [[ "${PG_PROFILE:-0}" == 1 || "${PG_PROFILE:-0}" == 2 ]] || return 0
   psql "$PG_URL" -P pager=off -c "SELECT round(total_exec_time) AS total_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms,
-      round(total_plan_time) AS plan_ms, plans, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+      round(max_exec_time) AS max_ms, round(total_plan_time) AS plan_ms, plans, rows,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS query
       FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT ${1:-15}" || true
   psql "$PG_URL" -Atqc 'SELECT pg_stat_statements_reset()' >/dev/null || true
 }

@@ -67,8 +67,14 @@ RETURNS TABLE (row_kind text, row_tenant text, row_channel text, row_id text, ro
 -- never a sequential scan of a table: every step looks its rows up by key, and plpgsql keeps a plan
 -- per statement for the session; planned while a new database was near empty, a scan of
 -- conversations or contacts stayed while they grew (bench/turns.sh, 2026-12-02 11:17: 118 calls of
--- the conversations step and 30 of the contacts step scanned their table)
-LANGUAGE plpgsql VOLATILE SET enable_seqscan = off AS $$
+-- the conversations step and 30 of the contacts step scanned their table).
+-- Generic plans only (plan_cache_mode = force_generic_plan): with the planner's choice, a batch of
+-- fewer than about ten events looked cheaper with a custom plan, so the two largest statements (the
+-- contacts-and-chats probe and the messages insert) were planned again on every call, 0.5 ms each
+-- (bench/turns.sh at 500 turns/s, 2026-12-03: 17.7 s of PostgreSQL CPU in 80 s). StoreCeiling on a
+-- new database (2 connections, 30,000 events, two rounds): batch 4 426/428 -> 212/211 us of
+-- PostgreSQL CPU per event (2,943 -> 4,598 rows/s), batch 16 86/87 -> 90/86, batch 64 53/53 -> 54/53.
+LANGUAGE plpgsql VOLATILE SET enable_seqscan = off SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
   n_tenant text[];

@@ -1,0 +1,141 @@
+package dev.switchboard.gateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.gateway.db.DatabaseUrl;
+import dev.switchboard.gateway.testing.TestDatabase;
+import dev.switchboard.migrations.Migrator;
+import dev.switchboard.plugin.model.Author;
+import dev.switchboard.plugin.model.ContactRef;
+import dev.switchboard.plugin.model.Direction;
+import dev.switchboard.plugin.model.InboundEvent;
+import dev.switchboard.plugin.model.InboundMessage;
+import dev.switchboard.plugin.model.MessageType;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code inbox_append} keeps one generic plan per statement for the whole session
+ * ({@code plan_cache_mode = force_generic_plan}: a small batch would otherwise be planned again on
+ * every call). On a new database those plans are made while the tables are empty; every lookup of a
+ * batch — the sender's contact, the chat's open conversation — must stay a probe by its key as the
+ * tables grow, or each message of every later batch reads all of a tenant's contacts or
+ * conversations. Measured by what one batch reads in its own transaction
+ * ({@code pg_stat_xact_user_tables}), not by time. Real PostgreSQL: a database of its own, with
+ * autovacuum off for its tables so no ANALYZE replans the session's statements during the test.
+ */
+class InboxAppendPlanIT {
+  private static final String TENANT = "inbox-plan-it";
+  private static final String CHANNEL = "evolution";
+  private static final int CHATS = 10_000;
+
+  private static DatabaseUrl url;
+  private static Vertx vertx;
+  private static Pool session;
+  private final InboxRepository repository = new InboxRepository();
+  private long ids;
+
+  @BeforeAll
+  static void createDatabase() throws SQLException {
+    url = TestDatabase.createDatabase("inbox_plan_it");
+    new Migrator(url.jdbcUrl(), url.user(), url.password()).migrate();
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         var st = c.createStatement()) {
+      for (String table : List.of("messages", "inbound_events", "conversations", "contacts")) {
+        st.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+      }
+      st.execute("INSERT INTO tenants (id, name) VALUES ('" + TENANT + "', 'inbox plan IT')");
+    }
+    vertx = Vertx.vertx();
+    // one connection: every call below runs in the same session, with the plans its first call made
+    session = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(url.connectOptions())
+        .using(vertx).build();
+  }
+
+  @AfterAll
+  static void dropDatabase() throws SQLException {
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+    if (url != null) {
+      TestDatabase.dropDatabase(url);
+    }
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private static String chat(int n) {
+    return "5521" + (900_000_000L + n) + "@s.whatsapp.net";
+  }
+
+  /** A contact's text message in its 1:1 chat, as the Evolution decoder gives it. */
+  private InboxRepository.Item message(int chatNumber) {
+    String chat = chat(chatNumber);
+    String id = "3EB0" + Long.toHexString(++ids).toUpperCase() + "C3D4";
+    InboundEvent e = InboundMessage.builder()
+        .idempotencyKey("acme:" + id + ":false").accountRef("acme").platformMessageId(id).chatId(chat)
+        .contact(new ContactRef(chat, "+" + chat.substring(0, chat.indexOf('@')), "Contact " + chatNumber, null))
+        .direction(Direction.INBOUND).author(Author.CONTACT).type(MessageType.TEXT).text("hello " + ids)
+        .occurredAt(Instant.now()).build();
+    return new InboxRepository.Item(TENANT, CHANNEL, e, Instant.now());
+  }
+
+  @Test
+  void aSmallBatchFromKnownChatsReadsTheirRowsNotTheTenantsWholeTablesGrownSinceThePlansWereMade()
+      throws Exception {
+    // 1. the session's first calls, on empty tables: the generic plans are made here
+    for (int i = 0; i < 3; i++) {
+      await(repository.append(session, List.of(message(i))));
+    }
+
+    // 2. the tables grow under those plans (no ANALYZE: autovacuum is off for them)
+    for (int done = 0; done < CHATS; done += 250) {
+      List<InboxRepository.Item> batch = new ArrayList<>();
+      for (int i = 0; i < 250; i++) {
+        batch.add(message(done + i));
+      }
+      await(repository.append(session, batch));
+    }
+
+    // 3. four messages from four known chats, in the same session: what the batch read, in its own transaction
+    List<InboxRepository.Item> batch = List.of(message(17), message(2_500), message(5_003), message(9_999));
+    // (the transaction's counters also hold what earlier calls of the session did and have not
+    // reported yet: read them before and after the batch)
+    String counters = "SELECT"
+        + " sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)) FILTER (WHERE relname = 'conversations') AS conversations,"
+        + " sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)) FILTER (WHERE relname = 'contacts') AS contacts"
+        + " FROM pg_stat_xact_user_tables";
+    long[] read = await(session.withTransaction(tx -> tx.query(counters).execute()
+        .compose(before -> repository.append(tx, batch)
+            .compose(written -> tx.query(counters).execute())
+            .map(after -> {
+              Row b = before.iterator().next();
+              Row a = after.iterator().next();
+              return new long[] {a.getLong("conversations") - b.getLong("conversations"),
+                  a.getLong("contacts") - b.getLong("contacts")};
+            }))));
+
+    assertThat(read[0]).as("rows of conversations read by a batch of 4 messages (the tenant has %d)", CHATS)
+        .isLessThan(100);
+    assertThat(read[1]).as("rows of contacts read by a batch of 4 messages (the tenant has %d)", CHATS)
+        .isLessThan(100);
+    assertThat(await(session.query("SELECT count(*) FROM messages").execute()).iterator().next().getLong(0))
+        .isEqualTo(CHATS + 3 + 4);
+  }
+}
