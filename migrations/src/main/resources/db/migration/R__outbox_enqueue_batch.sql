@@ -76,9 +76,15 @@ BEGIN
            WHERE b.conv IS NULL AND c.tenant_id = b.t AND c.channel = b.c AND c.chat_id = b.chat
              AND c.status <> 'closed') v ON true
         LEFT JOIN LATERAL (
+          -- the tenant is checked as a filter ("IS TRUE" is no index condition): as one, with
+          -- statistics that knew the table's size but not its columns (after a VACUUM, before the
+          -- next ANALYZE) the planner ANDed the conversation index with the unique key's tenant
+          -- prefix, a bitmap of every message of the tenant for each send: 150-600 ms a batch
+          -- (auto_explain, bench/turns.sh, 2026-12-03); this walks the conversation's messages from
+          -- the newest and stops at the first inbound one
           SELECT m.platform_ts AS ts FROM messages m
            WHERE b.win IS NOT NULL AND m.conversation_id = v.id AND m.direction = 'inbound'
-             AND m.tenant_id = b.t AND m.account_ref IS NOT DISTINCT FROM b.a
+             AND (m.tenant_id = b.t) IS TRUE AND m.account_ref IS NOT DISTINCT FROM b.a
            ORDER BY m.id DESC LIMIT 1) w ON true
         LEFT JOIN LATERAL (
           SELECT m.platform_message_id AS pid, m.direction = 'outbound' AS from_me FROM messages m
