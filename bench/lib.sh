@@ -155,26 +155,26 @@ PY
 }
 
 # pg_profile_setup: with PG_PROFILE=1, restarts the dedicated PostgreSQL with pg_stat_statements
-# (nested statements too) and auto_explain (plans of statements over 5 ms, in $PG_DIR/postgres.log)
-# (PG_PROFILE=2: pg_stat_statements alone, with max_exec_time per statement: the lightest observer)
+# (nested statements and planning too) and auto_explain (plans of statements over 5 ms, in
+# $PG_DIR/postgres.log); with PG_PROFILE=2, with pg_stat_statements alone (max_exec_time per
+# statement: the lightest observer)
 pg_profile_setup() {
-  [[ "${PG_PROFILE:-0}" == 1 || "${PG_PROFILE:-0}" == 2 ]] || return 0
-  if [[ "$PG_PROFILE" == 2 ]]; then
-    psql "$PG_URL" -q -c "ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements"
-    start_postgres
-    psql "$PG_URL" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
-      -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c 'SELECT pg_reload_conf()' >/dev/null
-    return 0
-  fi
-  psql "$PG_URL" -q -c "ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements, auto_explain"
+  local libraries=pg_stat_statements settings=()
+  case "${PG_PROFILE:-0}" in
+    1) libraries="pg_stat_statements, auto_explain"
+       settings=(-c 'ALTER SYSTEM SET pg_stat_statements.track_planning = on'
+                 -c "ALTER SYSTEM SET auto_explain.log_min_duration = '5ms'"
+                 -c 'ALTER SYSTEM SET auto_explain.log_nested_statements = on') ;;
+    2) ;;
+    *) return 0 ;;
+  esac
+  psql "$PG_URL" -q -c "ALTER SYSTEM SET shared_preload_libraries = $libraries"
   start_postgres # restarts it with the libraries loaded
   psql "$PG_URL" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
-    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c 'ALTER SYSTEM SET pg_stat_statements.track_planning = on' \
-    -c "ALTER SYSTEM SET auto_explain.log_min_duration = '5ms'" \
-    -c "ALTER SYSTEM SET auto_explain.log_nested_statements = on" -c 'SELECT pg_reload_conf()' >/dev/null
+    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" "${settings[@]}" -c 'SELECT pg_reload_conf()' >/dev/null
 }
 
-# pg_top [N]: with PG_PROFILE=1, the top N (15) statements by total time since the last call, then a reset
+# pg_top [N]: with PG_PROFILE=1 or 2, the top N (15) statements by total time since the last call, then a reset
 pg_top() {
   [[ "${PG_PROFILE:-0}" == 1 || "${PG_PROFILE:-0}" == 2 ]] || return 0
   psql "$PG_URL" -P pager=off -c "SELECT round(total_exec_time) AS total_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms,

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.testing.TestDatabase;
-import dev.switchboard.migrations.Migrator;
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ContactRef;
 import dev.switchboard.plugin.model.Direction;
@@ -18,7 +17,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,13 +49,9 @@ class InboxAppendPlanIT {
 
   @BeforeAll
   static void createDatabase() throws SQLException {
-    url = TestDatabase.createDatabase("inbox_plan_it");
-    new Migrator(url.jdbcUrl(), url.user(), url.password()).migrate();
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-         var st = c.createStatement()) {
-      for (String table : List.of("messages", "inbound_events", "conversations", "contacts")) {
-        st.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
-      }
+    url = TestDatabase.createMigratedDatabase("inbox_plan_it", "messages", "inbound_events", "conversations",
+        "contacts");
+    try (Connection c = TestDatabase.connect(url); var st = c.createStatement()) {
       st.execute("INSERT INTO tenants (id, name) VALUES ('" + TENANT + "', 'inbox plan IT')");
     }
     vertx = Vertx.vertx();

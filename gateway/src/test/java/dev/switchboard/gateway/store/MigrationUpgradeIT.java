@@ -14,7 +14,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -60,7 +59,7 @@ class MigrationUpgradeIT {
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+    return TestDatabase.connect(url);
   }
 
   @Test

@@ -6,7 +6,6 @@ import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.store.OutboxRecords.Enqueue;
 import dev.switchboard.gateway.store.OutboxRecords.Enqueued;
 import dev.switchboard.gateway.testing.TestDatabase;
-import dev.switchboard.migrations.Migrator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -14,7 +13,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,13 +43,8 @@ class OutboxEnqueuePlanIT {
 
   @BeforeAll
   static void createDatabase() throws SQLException {
-    url = TestDatabase.createDatabase("enqueue_plan_it");
-    new Migrator(url.jdbcUrl(), url.user(), url.password()).migrate();
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-         var st = c.createStatement()) {
-      for (String table : List.of("messages", "outbox", "conversations", "contacts")) {
-        st.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
-      }
+    url = TestDatabase.createMigratedDatabase("enqueue_plan_it", "messages", "outbox", "conversations", "contacts");
+    try (Connection c = TestDatabase.connect(url); var st = c.createStatement()) {
       st.execute("INSERT INTO tenants (id, name) VALUES ('" + TENANT + "', 'enqueue plan IT')");
     }
     vertx = Vertx.vertx();
@@ -87,7 +80,7 @@ class OutboxEnqueuePlanIT {
     Enqueued first = await(OutboxRepository.enqueue(session, List.of(send(null, null, "first")))).get(0);
     assertThat(first.queued()).isTrue();
     long conversation = first.conversationId();
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+    try (Connection c = TestDatabase.connect(url);
          var st = c.prepareStatement("UPDATE messages SET platform_message_id = '7001', status = 'sent' WHERE id = ?")) {
       st.setLong(1, first.messageId());
       st.executeUpdate();

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.testing.TestDatabase;
-import dev.switchboard.migrations.Migrator;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,13 +32,7 @@ class QueueClaimPlanIT {
 
   @BeforeAll
   static void createDatabase() throws SQLException {
-    url = TestDatabase.createDatabase("queue_claim_plan_it");
-    new Migrator(url.jdbcUrl(), url.user(), url.password()).migrate();
-    try (Connection c = connect(); Statement st = c.createStatement()) {
-      for (String table : new String[] {"outbox", "dispatch_queue"}) {
-        st.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
-      }
-    }
+    url = TestDatabase.createMigratedDatabase("queue_claim_plan_it", "outbox", "dispatch_queue");
   }
 
   @AfterAll
@@ -50,8 +42,19 @@ class QueueClaimPlanIT {
     }
   }
 
-  private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+  /**
+   * Gives the queue {@code table} the statistics of a nearly empty one (rows came and went, one is
+   * left at the end), then a backlog: 5 rows for each of 1,000 conversations, queued round-robin.
+   * {@code insert} inserts rows over {@code generate_series(1, %3$d) g}, with {@code %1$s} as their
+   * message id and {@code %2$s} as their conversation.
+   */
+  private static void backlogBehindNearlyEmptyStatistics(Statement st, String table, String insert)
+      throws SQLException {
+    st.execute(String.format(insert, "g", "g", 2000));
+    st.execute("DELETE FROM " + table + " WHERE message_id < 2000");
+    st.execute("VACUUM ANALYZE " + table);
+    st.execute(String.format(insert, "10000 + g", "100000 + g % " + CONVERSATIONS,
+        CONVERSATIONS * PER_CONVERSATION));
   }
 
   /** Rows of {@code table} read so far (by index or sequentially), as the current transaction counts them. */
@@ -72,16 +75,9 @@ class QueueClaimPlanIT {
 
   @Test
   void anOutboxClaimReadsItsCandidatesNotTheBacklogAheadOfEach() throws SQLException {
-    try (Connection c = connect(); Statement st = c.createStatement()) {
-      // the statistics of a nearly empty outbox: rows came and went, one is left at the end
-      st.execute("INSERT INTO outbox (tenant_id, channel, message_id, conversation_id, payload)"
-          + " SELECT 'plan-it', 'telegram', g, g, '{}' FROM generate_series(1, 2000) g");
-      st.execute("DELETE FROM outbox WHERE message_id < 2000");
-      st.execute("VACUUM ANALYZE outbox");
-      // then a backlog: 5 sends for each of 1,000 conversations, queued round-robin
-      st.execute("INSERT INTO outbox (tenant_id, channel, message_id, conversation_id, payload)"
-          + " SELECT 'plan-it', 'telegram', 10000 + g, 100000 + g % " + CONVERSATIONS + ", '{}'"
-          + " FROM generate_series(1, " + CONVERSATIONS * PER_CONVERSATION + ") g");
+    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement()) {
+      backlogBehindNearlyEmptyStatistics(st, "outbox", "INSERT INTO outbox (tenant_id, channel, message_id,"
+          + " conversation_id, payload) SELECT 'plan-it', 'telegram', %1$s, %2$s, '{}' FROM generate_series(1, %3$d) g");
       c.setAutoCommit(false);
       long before = rowsRead(st, "outbox");
       int claimed = count(st, "SELECT count(*) FROM outbox_claim('telegram', 'plan-it', " + CLAIM + ", 60)");
@@ -95,14 +91,10 @@ class QueueClaimPlanIT {
 
   @Test
   void aDispatchClaimReadsItsCandidatesNotTheBacklogAheadOfEach() throws SQLException {
-    try (Connection c = connect(); Statement st = c.createStatement()) {
-      st.execute("INSERT INTO dispatch_queue (message_id, tenant_id, channel, conversation_id, stored_at)"
-          + " SELECT g, 'plan-it', 'telegram', g, now() FROM generate_series(1, 2000) g");
-      st.execute("DELETE FROM dispatch_queue WHERE message_id < 2000");
-      st.execute("VACUUM ANALYZE dispatch_queue");
-      st.execute("INSERT INTO dispatch_queue (message_id, tenant_id, channel, conversation_id, stored_at)"
-          + " SELECT 10000 + g, 'plan-it', 'telegram', 100000 + g % " + CONVERSATIONS + ", now()"
-          + " FROM generate_series(1, " + CONVERSATIONS * PER_CONVERSATION + ") g");
+    try (Connection c = TestDatabase.connect(url); Statement st = c.createStatement()) {
+      backlogBehindNearlyEmptyStatistics(st, "dispatch_queue", "INSERT INTO dispatch_queue (message_id, tenant_id,"
+          + " channel, conversation_id, stored_at) SELECT %1$s, 'plan-it', 'telegram', %2$s, now()"
+          + " FROM generate_series(1, %3$d) g");
       c.setAutoCommit(false);
       long before = rowsRead(st, "dispatch_queue");
       st.execute("SELECT count(*) FROM dispatch_claim('plan-it', " + CLAIM + ", 60)");

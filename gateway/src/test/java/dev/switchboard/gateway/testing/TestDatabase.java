@@ -43,8 +43,12 @@ public final class TestDatabase {
   }
 
   public static Connection connect() throws SQLException {
-    DatabaseUrl u = url();
-    return DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
+    return connect(url());
+  }
+
+  /** A connection to {@code database} (the test server's, or one made by {@link #createDatabase}). */
+  public static Connection connect(DatabaseUrl database) throws SQLException {
+    return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
   }
 
   /**
@@ -58,6 +62,21 @@ public final class TestDatabase {
       st.execute("CREATE DATABASE " + name);
     }
     return new DatabaseUrl(server.host(), server.port(), name, server.user(), server.password(), server.query());
+  }
+
+  /**
+   * {@link #createDatabase}, migrated, with autovacuum off for {@code withoutAutovacuum}: for a test of
+   * the plans a session keeps, which no ANALYZE of those tables may replan while it runs.
+   */
+  public static DatabaseUrl createMigratedDatabase(String prefix, String... withoutAutovacuum) throws SQLException {
+    DatabaseUrl database = createDatabase(prefix);
+    new Migrator(database.jdbcUrl(), database.user(), database.password()).migrate();
+    try (Connection c = connect(database); var st = c.createStatement()) {
+      for (String table : withoutAutovacuum) {
+        st.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+      }
+    }
+    return database;
   }
 
   /** Drops a database made by {@link #createDatabase}, with any connection still open to it. */
@@ -104,7 +123,7 @@ public final class TestDatabase {
 
   /** How many of {@code platformIds} are stored as {@code tenant}'s messages in the database at {@code url}. */
   public static long storedMessages(DatabaseUrl url, String tenant, java.util.Collection<String> platformIds) {
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+    try (Connection c = connect(url);
          var st = c.prepareStatement("SELECT count(*) FROM messages WHERE tenant_id = ? AND platform_message_id = ANY(?)")) {
       st.setString(1, tenant);
       st.setArray(2, c.createArrayOf("text", platformIds.toArray()));
