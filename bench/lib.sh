@@ -163,7 +163,7 @@ pg_profile_setup() {
   case "${PG_PROFILE:-0}" in
     1) libraries="pg_stat_statements, auto_explain"
        settings=(-c 'ALTER SYSTEM SET pg_stat_statements.track_planning = on'
-                 -c "ALTER SYSTEM SET auto_explain.log_min_duration = '5ms'"
+                 -c "ALTER SYSTEM SET auto_explain.log_min_duration = '${PG_EXPLAIN_MS:-5}ms'"
                  -c 'ALTER SYSTEM SET auto_explain.log_nested_statements = on') ;;
     2) ;;
     *) return 0 ;;

@@ -166,12 +166,29 @@ BEGIN
            WHERE k.tenant_id = b.t AND k.channel = b.c AND k.platform_user_id = b.usr
            LIMIT 1) p ON true
         LEFT JOIN LATERAL (
-          SELECT k.id, k.platform_user_id, k.last_seen_at, k.phone::text AS phone, k.display_name, k.username,
-                 k.alt_user_id
-            FROM contacts k
-           WHERE p.id IS NULL AND k.tenant_id = b.t AND k.channel = b.c
-             AND (k.platform_user_id = b.alt OR k.alt_user_id = b.usr OR k.alt_user_id = b.alt)
-           ORDER BY k.id LIMIT 1) a ON true),
+          -- the first of the three probes by id; each is a probe of its own index (an OR of the three
+          -- was planned, on a session's first call against a small table, as one scan of the unique
+          -- key by tenant and channel with the OR as a filter: every contact of the tenant read for
+          -- each new contact's message, InboxAppendPlanIT)
+          SELECT o.* FROM (
+            (SELECT k.id, k.platform_user_id, k.last_seen_at, k.phone::text AS phone, k.display_name, k.username,
+                    k.alt_user_id
+               FROM contacts k
+              WHERE p.id IS NULL AND k.tenant_id = b.t AND k.channel = b.c AND k.platform_user_id = b.alt
+              LIMIT 1)
+            UNION ALL
+            (SELECT k.id, k.platform_user_id, k.last_seen_at, k.phone::text AS phone, k.display_name, k.username,
+                    k.alt_user_id
+               FROM contacts k
+              WHERE p.id IS NULL AND k.tenant_id = b.t AND k.channel = b.c AND k.alt_user_id = b.usr
+              ORDER BY k.id LIMIT 1)
+            UNION ALL
+            (SELECT k.id, k.platform_user_id, k.last_seen_at, k.phone::text AS phone, k.display_name, k.username,
+                    k.alt_user_id
+               FROM contacts k
+              WHERE p.id IS NULL AND k.tenant_id = b.t AND k.channel = b.c AND k.alt_user_id = b.alt
+              ORDER BY k.id LIMIT 1)) o
+           ORDER BY o.id LIMIT 1) a ON true),
     r AS (
       SELECT b.*, COALESCE(b.known, pair.usr, b.usr) AS r_usr
         FROM b

@@ -24,6 +24,7 @@ import dev.switchboard.gateway.db.EmbeddedPostgres;
 import dev.switchboard.gateway.db.EmbeddedPostgresSupervisor;
 import dev.switchboard.gateway.edge.HttpEdgeVerticle;
 import dev.switchboard.gateway.housekeeping.HousekeepingVerticle;
+import dev.switchboard.gateway.housekeeping.QueueVacuumVerticle;
 import dev.switchboard.gateway.metrics.Metrics;
 import dev.switchboard.gateway.plugins.ChannelRegistry;
 import dev.switchboard.gateway.plugins.MessagePluginRegistry;
@@ -195,6 +196,8 @@ public final class Gateway implements AutoCloseable {
           .compose(id -> vertx.deployVerticle(
               new HousekeepingVerticle(db, node, metrics, HousekeepingVerticle.defaultInterval(),
                   config.dispatch().runRetentionDays())).onSuccess(deployments::add))
+          .compose(id -> vertx.deployVerticle(new QueueVacuumVerticle(db, metrics, config.store().queueVacuumInterval()))
+              .onSuccess(deployments::add))
           .compose(id -> vertx.deployVerticle(() -> {
             HttpEdgeVerticle edge = new HttpEdgeVerticle(config, channels, metrics, prometheus, cluster, authFailures,
                 keyUsage);

@@ -121,7 +121,8 @@ public record GatewayConfig(int httpPort, String databaseUrl, String adminToken,
         o.integer("maxInFlight", d.maxInFlight(), 1, 64),
         o.integer("minConcurrentBatch", d.minConcurrentBatch(), 1, 100_000),
         Duration.ofMillis(o.integer("lingerMillis", (int) d.linger().toMillis(), 0, 1_000)),
-        o.integer("maxQueuedEvents", d.maxQueuedEvents(), 1, 10_000_000), d.timeout());
+        o.integer("maxQueuedEvents", d.maxQueuedEvents(), 1, 10_000_000), d.timeout(),
+        o.duration("queueVacuumInterval", d.queueVacuumInterval(), Duration.ofMillis(100), Duration.ofHours(1)));
   }
 
   private static MemorySettings memory(Reader o) {

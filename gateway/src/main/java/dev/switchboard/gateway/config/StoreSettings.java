@@ -17,9 +17,14 @@ import java.time.Duration;
  * @param linger             how long a partial batch may wait while another one is in flight
  * @param maxQueuedEvents    events waiting at most; beyond that calls get 503 (back-pressure)
  * @param timeout            a transaction slower than this is answered 503 (the platform retries; the key dedups)
+ * @param queueVacuumInterval how often the work queues' dead rows are counted (and the queues vacuumed
+ *                           when there are many: {@code QueueVacuumVerticle})
  */
 public record StoreSettings(int maxBatchEvents, int maxInFlight, int minConcurrentBatch, Duration linger,
-                            int maxQueuedEvents, Duration timeout) {
+                            int maxQueuedEvents, Duration timeout, Duration queueVacuumInterval) {
+
+  /** The default {@link #queueVacuumInterval}. */
+  public static final Duration DEFAULT_QUEUE_VACUUM_INTERVAL = Duration.ofSeconds(1);
 
   public StoreSettings {
     if (maxBatchEvents < 1 || maxInFlight < 1 || minConcurrentBatch < 1 || maxQueuedEvents < 1) {
@@ -40,6 +45,7 @@ public record StoreSettings(int maxBatchEvents, int maxInFlight, int minConcurre
         Integer.getInteger("switchboard.store.maxInFlight", 4),
         Integer.getInteger("switchboard.store.minConcurrentBatch", 16),
         Duration.ofMillis(Integer.getInteger("switchboard.store.lingerMillis", 1)),
-        Integer.getInteger("switchboard.store.maxQueuedEvents", 50_000), Duration.ofSeconds(10));
+        Integer.getInteger("switchboard.store.maxQueuedEvents", 50_000), Duration.ofSeconds(10),
+        DEFAULT_QUEUE_VACUUM_INTERVAL);
   }
 }

@@ -177,6 +177,14 @@ public final class Metrics {
         "channel", channel).increment();
   }
 
+  /** A vacuum of a work queue by the gateway (see QueueVacuumVerticle), and how long it took. */
+  public void queueVacuum(String table, long nanos) {
+    timers.computeIfAbsent("vacuum|" + table, t -> Timer.builder("switchboard.queue.vacuum")
+        .description("Vacuums of a work queue run by the gateway when its dead rows passed the bound, and their duration")
+        .tag("table", table)
+        .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
   /** A send found in doubt (its process died between calling the platform and recording the answer). */
   public void inDoubt(String channel) {
     counter("switchboard.outbound.in.doubt",

@@ -66,6 +66,7 @@ public final class OutboxStoreVerticle extends VerticleBase {
   private final Map<String, AtomicLong> waitingByChannel = new ConcurrentHashMap<>();
   private Pool pool;
   private Pool senderPool;
+  private final AccountMarks accountMarks = new AccountMarks();
   private int inFlight;
 
   private record Pending(Enqueue request, Message<Enqueue> message) {
@@ -205,7 +206,7 @@ public final class OutboxStoreVerticle extends VerticleBase {
 
   private void onSettle(Message<Settle> message) {
     Settle s = message.body();
-    OutboxRepository.settle(senderPool, s.owner(), s.settlements())
+    OutboxRepository.settle(senderPool, s.owner(), s.settlements(), accountMarks)
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onSuccess(dead -> {
           for (Settlement st : s.settlements()) {

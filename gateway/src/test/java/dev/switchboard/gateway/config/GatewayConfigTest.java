@@ -183,9 +183,13 @@ class GatewayConfigTest {
             minConcurrentBatch: 8
             lingerMillis: 2
             maxQueuedEvents: 10000
-          """).store()).isEqualTo(new StoreSettings(256, 3, 8, Duration.ofMillis(2), 10_000, defaults.timeout()));
+            queueVacuumInterval: PT5S
+          """).store()).isEqualTo(new StoreSettings(256, 3, 8, Duration.ofMillis(2), 10_000, defaults.timeout(), Duration.ofSeconds(5)));
       failsNaming("store:\n  maxInFlight: 0\n", "store.maxInFlight").hasMessageContaining("between 1 and 64");
       failsNaming("store:\n  lingerMillis: 5000\n", "store.lingerMillis");
+      assertThat(defaults.queueVacuumInterval()).isEqualTo(Duration.ofSeconds(1));
+      failsNaming("store:\n  queueVacuumInterval: PT0.01S\n", "store.queueVacuumInterval")
+          .hasMessageContaining("between PT0.1S and PT1H");
     }
 
     @Test

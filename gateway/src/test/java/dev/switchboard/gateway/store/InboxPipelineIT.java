@@ -62,7 +62,8 @@ class InboxPipelineIT {
     registry = new SimpleMeterRegistry();
     // small batches, a new one as soon as one event waits: the burst is spread over many
     // transactions, up to four of them at once
-    StoreSettings settings = new StoreSettings(8, 4, 1, Duration.ofMillis(1), 50_000, Duration.ofSeconds(10));
+    StoreSettings settings = new StoreSettings(8, 4, 1, Duration.ofMillis(1), 50_000, Duration.ofSeconds(10),
+        StoreSettings.DEFAULT_QUEUE_VACUUM_INTERVAL);
     Metrics metrics = new Metrics(registry);
     // beside the store as in the gateway: the owners of the inbound buckets and of the recent keys
     vertx.deployVerticle(new AdmissionVerticle(new Admission(), metrics))
