@@ -195,10 +195,10 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); s.pop("perSecond");
 curl -sf "http://127.0.0.1:$PORT/metrics" >"$RESULTS/$STAMP-metrics.txt" || true
 grep -E '^switchboard_(outbound_total|send_requests_total|outbound_queue)' "$RESULTS/$STAMP-metrics.txt" || true
 if [[ "$PG_PROFILE" != 0 ]]; then
-  cp "$PG_DIR/postgres.log" "$RESULTS/$STAMP-postgres.log"
-  say "pg_stat_statements: the max run and its drain, top statements by total time (plans: $RESULTS/$STAMP-postgres.log)"
+  say "pg_stat_statements: the max run and its drain, top statements by total time"
   pg_top 20
 fi
+if [[ "$PG_PROFILE" == 1 ]]; then cp "$PG_DIR/postgres.log" "$RESULTS/$STAMP-postgres.log"; fi # auto_explain's plans
 
 # ---- summary -------------------------------------------------------------------------------
 say "summary"

@@ -2,7 +2,6 @@ package dev.switchboard.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.testing.TestDatabase;
 import dev.switchboard.plugin.model.Author;
 import dev.switchboard.plugin.model.ContactRef;
@@ -11,17 +10,12 @@ import dev.switchboard.plugin.model.InboundEvent;
 import dev.switchboard.plugin.model.InboundMessage;
 import dev.switchboard.plugin.model.MessageType;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,37 +35,27 @@ class InboxAppendPlanIT {
   private static final String CHANNEL = "evolution";
   private static final int CHATS = 10_000;
 
-  private static DatabaseUrl url;
-  private static Vertx vertx;
+  private static OneSession db;
   private static Pool session;
   private final InboxRepository repository = new InboxRepository();
   private static long ids;
 
   @BeforeAll
   static void createDatabase() throws SQLException {
-    url = TestDatabase.createMigratedDatabase("inbox_plan_it", "messages", "inbound_events", "conversations",
+    db = OneSession.create("inbox_plan_it", TENANT, "messages", "inbound_events", "conversations",
         "contacts");
-    try (Connection c = TestDatabase.connect(url); var st = c.createStatement()) {
-      st.execute("INSERT INTO tenants (id, name) VALUES ('" + TENANT + "', 'inbox plan IT')");
-    }
-    vertx = Vertx.vertx();
-    // one connection: every call below runs in the same session, with the plans its first call made
-    session = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(url.connectOptions())
-        .using(vertx).build();
+    session = db.session;
   }
 
   @AfterAll
   static void dropDatabase() throws SQLException {
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-    if (url != null) {
-      TestDatabase.dropDatabase(url);
+    if (db != null) {
+      db.close();
     }
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return OneSession.await(f);
   }
 
   private static String chat(int n) {

@@ -7,17 +7,13 @@ import dev.switchboard.gateway.store.OutboxRecords.Enqueue;
 import dev.switchboard.gateway.store.OutboxRecords.Enqueued;
 import dev.switchboard.gateway.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,34 +33,26 @@ class OutboxEnqueuePlanIT {
   private static final String CHAT = "555000111";
   private static final int GROWN_TO = 20_000;
 
+  private static OneSession db;
   private static DatabaseUrl url;
-  private static Vertx vertx;
   private static Pool session;
 
   @BeforeAll
   static void createDatabase() throws SQLException {
-    url = TestDatabase.createMigratedDatabase("enqueue_plan_it", "messages", "outbox", "conversations", "contacts");
-    try (Connection c = TestDatabase.connect(url); var st = c.createStatement()) {
-      st.execute("INSERT INTO tenants (id, name) VALUES ('" + TENANT + "', 'enqueue plan IT')");
-    }
-    vertx = Vertx.vertx();
-    // one connection: every call below runs in the same session, with the plans its first call made
-    session = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(url.connectOptions())
-        .using(vertx).build();
+    db = OneSession.create("enqueue_plan_it", TENANT, "messages", "outbox", "conversations", "contacts");
+    url = db.url;
+    session = db.session;
   }
 
   @AfterAll
   static void dropDatabase() throws SQLException {
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-    if (url != null) {
-      TestDatabase.dropDatabase(url);
+    if (db != null) {
+      db.close();
     }
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return OneSession.await(f);
   }
 
   private static Enqueue send(Long conversation, Long replyTo, String text) {
