@@ -67,7 +67,7 @@ public final class FakePlatform {
     int loops = Integer.parseInt(kv.getOrDefault("event-loops", "2"));
     long delayMs = Long.parseLong(kv.getOrDefault("delay-ms", "0"));
     int maxSeq = Integer.parseInt(kv.getOrDefault("max-seq", Integer.toString(1 << 24)));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops).setWorkerPoolSize(1));
     Tally tally = new Tally(maxSeq);
     start(vertx, tally, port, loops, delayMs)
         .onSuccess(v -> System.out.println("FakePlatform listening on 127.0.0.1:" + port))

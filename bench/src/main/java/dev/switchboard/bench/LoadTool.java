@@ -75,6 +75,7 @@ final class LoadTool {
 
   static int run(Spec spec, LoadSettings s, Supplier<Traffic> traffic) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setPreferNativeTransport(true)
         .setEventLoopPoolSize(s.eventLoops)
         .setWorkerPoolSize(1)
         .setInternalBlockingPoolSize(1));

@@ -110,6 +110,10 @@ public final class Gateway implements AutoCloseable {
         // the edge instances, the store and the rest each get an event loop of their own
         .setEventLoopPoolSize(Integer.getInteger("switchboard.eventLoops",
             Math.max(4, Runtime.getRuntime().availableProcessors() + 3)))
+        // Linux's epoll where its native library loads (the gateway's jar carries it for x86-64), NIO
+        // elsewhere: Netty's NIO selector polls without sleeping while a timer is due within the
+        // millisecond (the store's linger), measured as CPU taken from the database on small machines
+        .setPreferNativeTransport(Boolean.parseBoolean(System.getProperty("switchboard.nativeTransport", "true")))
         .setMetricsOptions(vertxMetrics());
     ClusterView cluster;
     Vertx vertx;
@@ -126,6 +130,11 @@ public final class Gateway implements AutoCloseable {
     } else {
       vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus)).build();
       cluster = ClusterView.SINGLE;
+    }
+    if (!vertx.isNativeTransportEnabled() && vertx.unavailableNativeTransportCause() != null
+        && Boolean.parseBoolean(System.getProperty("switchboard.nativeTransport", "true"))) {
+      LOG.atInfo().log("native transport unavailable here, using Java NIO: {}",
+          vertx.unavailableNativeTransportCause().toString());
     }
     EmbeddedPostgres embedded = null;
     try {
@@ -207,7 +216,7 @@ public final class Gateway implements AutoCloseable {
       try {
         await(deployed, 120);
       } catch (StartupException e) {
-        if (rootCause(e) instanceof BindException) {
+        if (addressInUse(rootCause(e))) {
           throw new StartupException("cannot listen on port " + config.httpPort() + ": address already in use");
         }
         throw e;
@@ -215,6 +224,7 @@ public final class Gateway implements AutoCloseable {
       int port = edges.get(0).actualPort();
       LOG.atInfo().addKeyValue("port", port).addKeyValue("database", database.toString())
           .addKeyValue("tenants", config.tenants().size())
+          .addKeyValue("transport", vertx.isNativeTransportEnabled() ? "native" : "nio")
           .log("switchboard ready on port {}", port);
       Gateway gateway = new Gateway(vertx, embedded, database, port, deployments, config.shutdownTimeout(),
           fatal.future());
@@ -333,6 +343,17 @@ public final class Gateway implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted during start-up");
     }
+  }
+
+  /**
+   * A taken port: Java NIO says so with a {@link BindException}, Netty's native epoll with an
+   * {@code IOException} carrying the system's text ({@code bind(..) failed with error(-98): Address
+   * already in use}).
+   */
+  private static boolean addressInUse(Throwable root) {
+    return root instanceof BindException
+        || root instanceof java.io.IOException && root.getMessage() != null
+        && root.getMessage().contains("Address already in use");
   }
 
   private static Throwable rootCause(Throwable t) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.gateway.db.DatabaseUrl;
 import dev.switchboard.gateway.testing.TestDatabase;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
@@ -59,18 +58,12 @@ class QueueClaimPlanIT {
 
   /** Rows of {@code table} read so far (by index or sequentially), as the current transaction counts them. */
   private static long rowsRead(Statement st, String table) throws SQLException {
-    try (ResultSet r = st.executeQuery("SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0)"
-        + " FROM pg_stat_xact_user_tables WHERE relname = '" + table + "'")) {
-      r.next();
-      return r.getLong(1);
-    }
+    return TestDatabase.number(st, "SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0)"
+        + " FROM pg_stat_xact_user_tables WHERE relname = '" + table + "'");
   }
 
   private static int count(Statement st, String sql) throws SQLException {
-    try (ResultSet r = st.executeQuery(sql)) {
-      r.next();
-      return r.getInt(1);
-    }
+    return (int) TestDatabase.number(st, sql);
   }
 
   @Test

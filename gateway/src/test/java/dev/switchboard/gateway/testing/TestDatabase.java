@@ -100,6 +100,16 @@ public final class TestDatabase {
     }
   }
 
+  /**
+   * Runs a query returning one number on {@code st}'s session, inside its transaction if one is
+   * open (what the plan tests need: the counts of {@code pg_stat_xact_*} are the transaction's own).
+   */
+  public static long number(java.sql.Statement st, String sql) throws SQLException {
+    try (var rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
   /** Runs a query returning one row; its columns as text (null when there is no row). */
   public static java.util.List<String> row(String sql, Object... params) {
     try (Connection c = connect(); var st = c.prepareStatement(sql)) {
