@@ -106,14 +106,15 @@ public final class Gateway implements AutoCloseable {
     // read before Vert.x is built: cluster mode builds a clustered Vert.x, the default a plain one
     GatewayConfig config = GatewayConfig.from(inline != null ? inline : readFile(configFile), env);
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    boolean preferNative = Boolean.parseBoolean(System.getProperty("switchboard.nativeTransport", "true"));
     VertxOptions options = new VertxOptions()
         // the edge instances, the store and the rest each get an event loop of their own
         .setEventLoopPoolSize(Integer.getInteger("switchboard.eventLoops",
             Math.max(4, Runtime.getRuntime().availableProcessors() + 3)))
-        // Linux's epoll where its native library loads (the gateway's jar carries it for x86-64), NIO
-        // elsewhere: Netty's NIO selector polls without sleeping while a timer is due within the
-        // millisecond (the store's linger), measured as CPU taken from the database on small machines
-        .setPreferNativeTransport(Boolean.parseBoolean(System.getProperty("switchboard.nativeTransport", "true")))
+        // Linux's epoll where its native library loads (the jar carries it for x86-64), Java NIO
+        // elsewhere: on epoll the gateway took 7-32 % less CPU per webhook, bot turn and send in the
+        // benches (README, "Performance", 2026-12-03 13:22-), CPU the database needs on small machines
+        .setPreferNativeTransport(preferNative)
         .setMetricsOptions(vertxMetrics());
     ClusterView cluster;
     Vertx vertx;
@@ -131,8 +132,7 @@ public final class Gateway implements AutoCloseable {
       vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus)).build();
       cluster = ClusterView.SINGLE;
     }
-    if (!vertx.isNativeTransportEnabled() && vertx.unavailableNativeTransportCause() != null
-        && Boolean.parseBoolean(System.getProperty("switchboard.nativeTransport", "true"))) {
+    if (preferNative && !vertx.isNativeTransportEnabled() && vertx.unavailableNativeTransportCause() != null) {
       LOG.atInfo().log("native transport unavailable here, using Java NIO: {}",
           vertx.unavailableNativeTransportCause().toString());
     }
