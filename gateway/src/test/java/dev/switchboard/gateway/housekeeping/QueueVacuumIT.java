@@ -9,7 +9,6 @@ import dev.switchboard.gateway.testing.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -88,10 +87,7 @@ class QueueVacuumIT {
   /** Blocks of the due index read by one claim of 16 rows (left claimed: the next claim takes the next ones). */
   private static long claimReads(Statement st) throws SQLException {
     long before = dueIndexBlocks(st);
-    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM outbox_claim('telegram', 'it', 16, 30)")) {
-      rs.next();
-      assertThat(rs.getLong(1)).isEqualTo(16);
-    }
+    assertThat(TestDatabase.number(st, "SELECT count(*) FROM outbox_claim('telegram', 'it', 16, 30)")).isEqualTo(16);
     return dueIndexBlocks(st) - before;
   }
 
@@ -99,19 +95,13 @@ class QueueVacuumIT {
   private static long dueIndexBlocks(Statement st) throws SQLException {
     st.execute("SELECT pg_stat_force_next_flush()"); // the statement's counts are flushed when it ends
     st.execute("SELECT pg_stat_clear_snapshot()");
-    try (ResultSet rs = st.executeQuery("SELECT idx_blks_hit + idx_blks_read FROM pg_statio_user_indexes"
-        + " WHERE indexrelname = 'outbox_due'")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return TestDatabase.number(st, "SELECT idx_blks_hit + idx_blks_read FROM pg_statio_user_indexes"
+        + " WHERE indexrelname = 'outbox_due'");
   }
 
   private static long vacuums(Statement st) throws SQLException {
     st.execute("SELECT pg_stat_clear_snapshot()");
-    try (ResultSet rs = st.executeQuery("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'outbox'")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return TestDatabase.number(st, "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'outbox'");
   }
 
   @Test

@@ -103,10 +103,14 @@ public final class TestDatabase {
   /**
    * Runs a query returning one number on {@code st}'s session, inside its transaction if one is
    * open (what the plan tests need: the counts of {@code pg_stat_xact_*} are the transaction's own).
+   * A query that returns no row is an error (a statistics row that is missing is not a zero).
    */
   public static long number(java.sql.Statement st, String sql) throws SQLException {
     try (var rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getLong(1) : 0;
+      if (!rs.next()) {
+        throw new SQLException("no row from: " + sql);
+      }
+      return rs.getLong(1);
     }
   }
 
