@@ -16,7 +16,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The HTTP contract, {@code docs/openapi.yaml} (packaged with the gateway): the edge routes and
  * validates from it, and serves it as JSON at {@code GET /openapi.json}. Read and converted once,
- * at start, on a worker thread.
+ * at start, on a worker thread; each schema's validator is then built once ({@link CachingContract}).
  */
 public final class ApiContract {
   /** Where the build puts {@code docs/openapi.yaml} on the class path. */
@@ -35,7 +35,7 @@ public final class ApiContract {
     return vertx.executeBlocking(ApiContract::document, false)
         .compose(doc -> {
           Buffer json = doc.toBuffer();
-          return OpenAPIContract.from(vertx, doc.copy()).map(c -> new ApiContract(c, json));
+          return OpenAPIContract.from(vertx, doc.copy()).map(c -> new ApiContract(new CachingContract(c), json));
         });
   }
 
