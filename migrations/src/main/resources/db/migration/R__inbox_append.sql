@@ -280,10 +280,15 @@ BEGIN
     --    the business sent through an API, which would already be stored under this id, or come
     --    in this batch as an API send): pause the conversation and remember when, for the
     --    auto-resume. Step 6b re-examines the pause when this batch does not get to store it.
+    --    Both statements run only when the batch has such a message: a statement's executor start-up
+    --    is a fixed cost per call whatever it finds, and most batches hold only inbound messages.
+    IF 'business_api' = ANY (m_author) THEN
     SELECT array_agg(b.t), array_agg(b.c), array_agg(b.pid) INTO api_tenant, api_channel, api_pid
       FROM unnest(m_tenant, m_channel, m_pid, m_author) WITH ORDINALITY AS b(t, c, pid, author, ord)
      WHERE fresh_m[b.ord] AND b.author = 'business_api';
+    END IF;
 
+    IF 'business_human' = ANY (m_author) THEN
     WITH paused AS (
     UPDATE conversations v
        SET status = 'paused',
@@ -301,6 +306,7 @@ BEGIN
      WHERE v.tenant_id = h.t AND v.channel = h.c AND v.chat_id = h.chat AND v.status <> 'closed'
     RETURNING v.id)
     SELECT array_agg(paused.id) INTO h_conv FROM paused;
+    END IF;
 
     -- 6. the messages themselves. A new version of a known message (m_edited) replaces its content
     --    when it is newer than what is stored; a plain duplicate id changes nothing. Inbound messages
@@ -362,11 +368,14 @@ BEGIN
         INTO cl_tenant, cl_channel, cl_pid, cl_conv
         FROM claim_api_sends(api_tenant, api_channel, api_pid) AS c;
     END IF;
-    contested := h_conv IS NOT NULL AND EXISTS (
-      SELECT 1 FROM unnest(m_tenant, m_channel, m_pid, m_author) WITH ORDINALITY AS b(t, c, pid, author, ord)
-       WHERE fresh_m[b.ord] AND b.author = 'business_human'
-         AND NOT EXISTS (SELECT 1 FROM unnest(i_tenant, i_channel, i_pid, i_new) AS i(t, c, pid, fresh)
-                          WHERE i.fresh AND i.t = b.t AND i.c = b.c AND i.pid = b.pid));
+    contested := false; -- (a query only when step 5 paused something: "h_conv IS NOT NULL AND EXISTS" is one every call)
+    IF h_conv IS NOT NULL THEN
+      contested := EXISTS (
+        SELECT 1 FROM unnest(m_tenant, m_channel, m_pid, m_author) WITH ORDINALITY AS b(t, c, pid, author, ord)
+         WHERE fresh_m[b.ord] AND b.author = 'business_human'
+           AND NOT EXISTS (SELECT 1 FROM unnest(i_tenant, i_channel, i_pid, i_new) AS i(t, c, pid, fresh)
+                            WHERE i.fresh AND i.t = b.t AND i.c = b.c AND i.pid = b.pid));
+    END IF;
     IF cl_conv IS NOT NULL OR contested THEN
       SELECT array_agg(r.conversation_id) INTO resumed
         FROM refresh_takeovers(COALESCE(cl_conv, '{}') || CASE WHEN contested THEN h_conv ELSE '{}' END) AS r
@@ -504,13 +513,13 @@ BEGIN
   -- 'event' per new event key; 'message' per message inserted or replaced (its conversation,
   -- whether it is to be dispatched, whether it was handed over as stored); 'claimed' per message an
   -- API send corrected
+  -- (one statement for both: the unnest of a null array is no rows)
   RETURN QUERY SELECT 'event'::text, n.t, n.c, n.k, NULL::bigint, NULL::boolean, NULL::boolean
-                 FROM unnest(n_tenant, n_channel, n_key) AS n(t, c, k);
-  IF i_pid IS NOT NULL THEN
-    RETURN QUERY SELECT 'message'::text, i.t, i.c, i.pid, i.conv, i.go, i.handed
-                   FROM unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_handed)
-                        AS i(t, c, pid, conv, go, handed);
-  END IF;
+                 FROM unnest(n_tenant, n_channel, n_key) AS n(t, c, k)
+               UNION ALL
+               SELECT 'message'::text, i.t, i.c, i.pid, i.conv, i.go, i.handed
+                 FROM unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_handed)
+                      AS i(t, c, pid, conv, go, handed);
   IF cl_pid IS NOT NULL THEN
     RETURN QUERY SELECT 'claimed'::text, cl.t, cl.c, cl.pid, cl.conv, NULL::boolean, NULL::boolean
                    FROM unnest(cl_tenant, cl_channel, cl_pid, cl_conv) AS cl(t, c, pid, conv);
