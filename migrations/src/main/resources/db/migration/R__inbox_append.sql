@@ -280,8 +280,9 @@ BEGIN
     --    the business sent through an API, which would already be stored under this id, or come
     --    in this batch as an API send): pause the conversation and remember when, for the
     --    auto-resume. Step 6b re-examines the pause when this batch does not get to store it.
-    --    Both statements run only when the batch has such a message: a statement's executor start-up
-    --    is a fixed cost per call whatever it finds, and most batches hold only inbound messages.
+    --    Each of the two statements runs only when the batch has a message by its author (API
+    --    sends, a person): a statement's executor start-up is a fixed cost per call whatever it
+    --    finds, and a batch of inbound messages alone needs neither.
     IF 'business_api' = ANY (m_author) THEN
     SELECT array_agg(b.t), array_agg(b.c), array_agg(b.pid) INTO api_tenant, api_channel, api_pid
       FROM unnest(m_tenant, m_channel, m_pid, m_author) WITH ORDINALITY AS b(t, c, pid, author, ord)
@@ -368,7 +369,9 @@ BEGIN
         INTO cl_tenant, cl_channel, cl_pid, cl_conv
         FROM claim_api_sends(api_tenant, api_channel, api_pid) AS c;
     END IF;
-    contested := false; -- (a query only when step 5 paused something: "h_conv IS NOT NULL AND EXISTS" is one every call)
+    -- only when step 5 updated a conversation (as one expression, "h_conv IS NOT NULL AND EXISTS
+    -- (...)" went through the executor on every call)
+    contested := false;
     IF h_conv IS NOT NULL THEN
       contested := EXISTS (
         SELECT 1 FROM unnest(m_tenant, m_channel, m_pid, m_author) WITH ORDINALITY AS b(t, c, pid, author, ord)

@@ -133,28 +133,30 @@ final class CachingContract implements OpenAPIContract {
       }
     }
 
+    // The contract is resolved before it is wrapped (OpenAPIContract.from dereferences every
+    // schema); a schema added afterwards would not be in the tables the kept validators copied.
     @Override
     public SchemaRepository dereference(JsonSchema schema) throws SchemaException {
-      repository.dereference(schema);
-      return this;
+      throw resolved();
     }
 
     @Override
     public SchemaRepository dereference(String uri, JsonSchema schema) throws SchemaException {
-      repository.dereference(uri, schema);
-      return this;
+      throw resolved();
     }
 
     @Override
     public SchemaRepository preloadMetaSchema(FileSystem fs) {
-      repository.preloadMetaSchema(fs);
-      return this;
+      throw resolved();
     }
 
     @Override
     public SchemaRepository preloadMetaSchema(FileSystem fs, Draft draft) {
-      repository.preloadMetaSchema(fs, draft);
-      return this;
+      throw resolved();
+    }
+
+    private static UnsupportedOperationException resolved() {
+      return new UnsupportedOperationException("the contract's schemas are resolved; its validators are kept");
     }
 
     @Override

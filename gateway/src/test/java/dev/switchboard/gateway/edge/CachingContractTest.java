@@ -65,6 +65,14 @@ class CachingContractTest {
   }
 
   @Test
+  void theEdgesContractKeepsItsValidators() throws Exception {
+    ApiContract loaded = ApiContract.load(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    JsonSchema schema = sendBody(loaded.contract());
+    assertThat(loaded.contract().getSchemaRepository().validator(schema))
+        .isSameAs(loaded.contract().getSchemaRepository().validator(schema));
+  }
+
+  @Test
   void oneValidatorServesConcurrentRequests() throws Exception {
     CachingContract cached = new CachingContract(resolved());
     Validator validator = cached.getSchemaRepository().validator(sendBody(cached));
