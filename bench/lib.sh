@@ -58,6 +58,9 @@ bench_init() {
   GW_PID=""
   PG_DIR=""
   BG_PIDS=()
+  STEAL_LOG="$RESULTS/$STAMP-steal.txt"
+  steal_sampler >"$STEAL_LOG" 2>/dev/null &
+  BG_PIDS+=("$!")
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }
@@ -71,11 +74,42 @@ stop_pid() { # $1 = pid: TERM, up to 10 s, then KILL
   wait "$pid" 2>/dev/null || true
 }
 
+# steal_sampler: every 5 s, the share of the machine's CPU time the hypervisor gave to other guests
+# (steal, /proc/stat) and the share busy here; on a virtual machine a busy neighbour slows every
+# figure of a run, and "machine busy" counts steal as busy
+steal_sampler() {
+  exec python3 -u -c '
+import time
+def snap():
+    v = list(map(int, open("/proc/stat").readline().split()[1:]))
+    return v[7], sum(v) - v[3] - v[4] - v[7], sum(v)
+a = snap()
+while True:
+    time.sleep(5)
+    b = snap()
+    total = max(1, b[2] - a[2])
+    print(time.strftime("%H:%M:%S"), round(100 * (b[0] - a[0]) / total), round(100 * (b[1] - a[1]) / total), flush=True)
+    a = b'
+}
+
+steal_summary() { # one line: the run's steal, from the sampler's file
+  [[ -s "${STEAL_LOG:-}" ]] || return 0
+  python3 - "$STEAL_LOG" <<'PY'
+import sys
+rows = [list(map(int, l.split()[1:3])) for l in open(sys.argv[1]) if len(l.split()) == 3]
+if rows:
+    steal = [r[0] for r in rows]
+    print(f"cpu steal (other guests of the host, every 5 s): mean {sum(steal) / len(steal):.0f}%, max {max(steal)}%, "
+          f"{sum(1 for x in steal if x >= 10)} of {len(steal)} samples at 10% or more ({sys.argv[1]})")
+PY
+}
+
 bench_cleanup() {
   local rc=$?
   set +e
   stop_gateway
   for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
+  steal_summary
   if [[ -n "$PG_DIR" ]]; then
     java -cp "$TOOLS_CP" "$PG_CLI" stop "$PG_DIR" >/dev/null 2>&1 \
       || echo "$(basename "$0"): warning: could not stop PostgreSQL in $PG_DIR"
