@@ -4,7 +4,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
@@ -59,7 +58,7 @@ public final class EchoBot {
     int port = Integer.parseInt(kv.get("port"));
     int loops = Integer.parseInt(kv.getOrDefault("event-loops", "1"));
     long delayMs = Long.parseLong(kv.getOrDefault("delay-ms", "0"));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops).setWorkerPoolSize(1));
+    Vertx vertx = Vertx.vertx(BenchVertx.options(loops));
     start(vertx, new Tally(), key(kv.get("secret")), port, loops, delayMs)
         .onSuccess(v -> System.out.println("EchoBot listening on 127.0.0.1:" + port))
         .onFailure(e -> {

@@ -4,7 +4,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
@@ -67,7 +66,7 @@ public final class FakePlatform {
     int loops = Integer.parseInt(kv.getOrDefault("event-loops", "2"));
     long delayMs = Long.parseLong(kv.getOrDefault("delay-ms", "0"));
     int maxSeq = Integer.parseInt(kv.getOrDefault("max-seq", Integer.toString(1 << 24)));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops).setWorkerPoolSize(1));
+    Vertx vertx = Vertx.vertx(BenchVertx.options(loops));
     Tally tally = new Tally(maxSeq);
     start(vertx, tally, port, loops, delayMs)
         .onSuccess(v -> System.out.println("FakePlatform listening on 127.0.0.1:" + port))

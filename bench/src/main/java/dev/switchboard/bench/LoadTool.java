@@ -4,7 +4,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -74,11 +73,7 @@ final class LoadTool {
   }
 
   static int run(Spec spec, LoadSettings s, Supplier<Traffic> traffic) throws Exception {
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setPreferNativeTransport(true)
-        .setEventLoopPoolSize(s.eventLoops)
-        .setWorkerPoolSize(1)
-        .setInternalBlockingPoolSize(1));
+    Vertx vertx = Vertx.vertx(BenchVertx.options(s.eventLoops).setInternalBlockingPoolSize(1));
     try {
       String probe = probe(vertx, s);
       if (probe != null) {
