@@ -188,6 +188,27 @@ print(ticks(sys.argv[2]), pg, *[ticks(a) for a in sys.argv[3:]], sum(v) - v[3] -
 PY
 }
 
+# jit_ticks PID: clock ticks (utime + stime) used so far by the JIT compiler threads of a JVM
+# (HotSpot's "C1/C2 CompilerThreadN"): the part of a young gateway's CPU that is compiling it
+jit_ticks() {
+  python3 - "$1" <<'PY'
+import os, sys
+total = 0
+try:
+    for t in os.listdir(f"/proc/{sys.argv[1]}/task"):
+        try:
+            s = open(f"/proc/{sys.argv[1]}/task/{t}/stat").read()
+            if "CompilerThre" in s[s.index("(") + 1:s.rindex(")")]:
+                f = s.rsplit(")", 1)[1].split()
+                total += int(f[11]) + int(f[12])
+        except (OSError, ValueError):
+            pass
+except OSError:
+    pass
+print(total)
+PY
+}
+
 # pg_profile_setup: with PG_PROFILE=1, restarts the dedicated PostgreSQL with pg_stat_statements
 # (nested statements and planning too) and auto_explain (plans of statements over 5 ms, in
 # $PG_DIR/postgres.log); with PG_PROFILE=2, with pg_stat_statements alone (max_exec_time per

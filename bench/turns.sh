@@ -130,7 +130,7 @@ RUN_ID="t$(date +%s)-$(rand | cut -c1-6)"
 URL="http://127.0.0.1:$PORT/webhooks/whatsapp/$TENANT"
 POSTMASTER="$(head -1 "$PG_DIR/pgdata/postmaster.pid")"
 
-cpu_snap() { cpu_ticks "$POSTMASTER" "$GW_PID" "$FAKE_PID" "$BOT_PID"; } # gateway, postgres, fake, bot, machine busy, machine; ticks/s
+cpu_snap() { echo "$(cpu_ticks "$POSTMASTER" "$GW_PID" "$FAKE_PID" "$BOT_PID") $(jit_ticks "$GW_PID")"; } # gateway, postgres, fake, bot, machine busy, machine; ticks/s; the gateway's JIT compiler threads
 
 # load NAME WARMUP ARGS...: one WebhookLoad run, printed live, CPU sampled over its measured window
 load() {
@@ -255,7 +255,8 @@ def cpu(name, gen_seconds, turns):
     secs = [(y - x) / b[6] for x, y in zip(a, b)]
     others = max(0, secs[4] - secs[0] - secs[1] - secs[2] - secs[3] - gen_seconds)
     per = lambda v: f"{1000 * v / turns:.2f}" if turns else "n/a"
-    return (f"gateway {secs[0]:.1f}, postgres {secs[1]:.1f}, fake {secs[2]:.1f}, bot {secs[3]:.1f}, load generator "
+    jit = f" (JIT compiler {secs[7]:.1f})" if len(secs) > 7 else ""
+    return (f"gateway {secs[0]:.1f}{jit}, postgres {secs[1]:.1f}, fake {secs[2]:.1f}, bot {secs[3]:.1f}, load generator "
             f"{gen_seconds:.1f}, others {others:.1f} core-s; machine busy {100 * secs[4] / max(1e-9, secs[5]):.0f}%",
             f"{per(secs[0])} / {per(secs[1])} / {per(secs[2]) } / {per(secs[3])} / {per(gen_seconds)}", lines[2].strip())
 def ms(v): return "n/a" if v is None else f"{1000 * v:.1f}"

@@ -36,16 +36,22 @@ $$;
 --      x_detail JSON).
 -- Returns rows of three kinds: 'event' (id = the key of an event that was new), 'message' (id = the
 -- platform message id of a message inserted or replaced, its conversation, whether it is to be
--- handed to the dispatcher: new, inbound, conversation not paused, tenant with a plugin chain; and
--- whether it was handed over as it was stored: the same, for a tenant without a chain) and
--- 'claimed' (a message stored as typed by a person that an API send of this batch corrected).
+-- handed to the dispatcher: new, inbound, conversation not paused, tenant with a plugin chain and a
+-- daily quota; whether it was handed over as it was stored with nothing to run: the same, for a
+-- tenant without a chain; and whether it was queued for its chain as it was stored: the same, for
+-- a tenant with a chain and no daily quota) and 'claimed' (a message stored as typed by a person
+-- that an API send of this batch corrected).
 --
--- Hand-over (V13): a new inbound message that is not held and whose tenant has no plugin chain
--- (tenants.has_chain false) is stored with dispatched_at set: there is nothing to run, so the
--- dispatcher has nothing to take (it used to mark each such message in a second statement after
--- the commit, and each of those updates wrote a second version of the row). Messages of tenants
--- with a chain are left for the dispatcher's hand-over (dispatch_take: queue row, daily quota in
--- storage order), and so are held messages that step 6b releases.
+-- Hand-over. A new inbound message that is not held is stored with dispatched_at set unless its
+-- tenant has both a plugin chain and a daily quota (tenants.per_contact_daily > 0):
+--  * no chain (tenants.has_chain false, V13): there is nothing to run;
+--  * a chain and no quota: its dispatch_queue row is inserted by the same statement, so the
+--    message and its queue row commit together, and the dispatcher's claim finds it. (Until
+--    2026-12-03 every such message waited for the dispatcher's hand-over, dispatch_take, after
+--    the commit: one more call per batch, and an update that wrote a second version of each row.)
+-- Messages of tenants with a chain and a quota are left for the dispatcher's hand-over
+-- (dispatch_take: queue row, daily quota counted in storage order), and so are held messages that
+-- step 6b releases.
 --
 -- Each statement of a VOLATILE function sees a fresh snapshot, so a contact or conversation that a
 -- concurrent batch inserted (ON CONFLICT waited for it) is visible to the next statement.
@@ -63,7 +69,7 @@ CREATE FUNCTION inbox_append(
   x_tenant text[], x_channel text[], x_key text[], x_kind text[], x_a text[], x_b text[], x_c text[],
   x_ts timestamptz[], x_detail text[])
 RETURNS TABLE (row_kind text, row_tenant text, row_channel text, row_id text, row_conversation bigint,
-               row_dispatch boolean, row_handed_over boolean)
+               row_dispatch boolean, row_handed_over boolean, row_queued boolean)
 -- never a sequential scan of a table: every step looks its rows up by key, and plpgsql keeps a plan
 -- per statement for the session; planned while a new database was near empty, a scan of
 -- conversations or contacts stayed while they grew (bench/turns.sh, 2026-12-02 11:17: 118 calls of
@@ -94,6 +100,7 @@ DECLARE
   i_dispatch boolean[];
   i_new boolean[];
   i_handed boolean[];
+  i_queued boolean[];
   h_conv bigint[];
   api_tenant text[];
   api_channel text[];
@@ -326,7 +333,8 @@ BEGIN
              b.dir::msg_direction, b.author::msg_author,
              b.ty::msg_type, b.st::msg_status, b.tx, b.co::jsonb, b.rep, b.rel, b.fw::int2,
              b.er::jsonb, b.ts, b.rec, b.raw::jsonb, b.ed, h.hold, b.und,
-             CASE WHEN b.dir = 'inbound' AND h.hold IS NULL AND tn.has_chain IS FALSE THEN now() END
+             CASE WHEN b.dir = 'inbound' AND h.hold IS NULL
+                       AND (tn.has_chain IS FALSE OR tn.per_contact_daily = 0) THEN now() END
         FROM unnest(m_tenant, m_channel, m_account, m_pid, r_chat, r_user, r_contact, m_direction, m_author,
                     m_type, m_status, m_text, m_content, m_reply, m_related, m_forwarded, m_errors, m_ts,
                     m_received, m_raw, m_edited, m_undecodable) WITH ORDINALITY
@@ -348,14 +356,26 @@ BEGIN
          SET text = EXCLUDED.text, content = EXCLUDED.content, type = EXCLUDED.type,
              edited_at = EXCLUDED.edited_at, raw = EXCLUDED.raw, undecodable = EXCLUDED.undecodable
        WHERE EXCLUDED.edited_at IS NOT NULL AND (m.edited_at IS NULL OR m.edited_at < EXCLUDED.edited_at)
-      RETURNING m.tenant_id, m.channel, m.platform_message_id, m.conversation_id,
-                (m.xmax = 0) AS inserted, m.direction, m.dispatch_hold, m.dispatched_at IS NOT NULL AS handed)
+      RETURNING m.id, m.tenant_id, m.channel, m.platform_message_id, m.conversation_id, m.received_at,
+                (m.xmax = 0) AS inserted, m.direction, m.dispatch_hold, m.dispatched_at IS NOT NULL AS handed),
+    -- the queue row of a new message handed over as it was stored to a tenant with a chain (and no
+    -- daily quota): the dispatcher's claim finds it, no hand-over call needed (see "Hand-over")
+    queued AS (
+      INSERT INTO dispatch_queue (message_id, tenant_id, channel, conversation_id, stored_at)
+      SELECT ins.id, ins.tenant_id, ins.channel, ins.conversation_id, ins.received_at
+        FROM ins JOIN tenants t ON t.id = ins.tenant_id
+       WHERE ins.inserted AND ins.handed AND ins.direction = 'inbound' AND ins.dispatch_hold IS NULL
+         AND t.has_chain
+       ORDER BY ins.id
+      RETURNING dispatch_queue.message_id)
     SELECT array_agg(ins.tenant_id::text), array_agg(ins.channel), array_agg(ins.platform_message_id),
            array_agg(ins.conversation_id),
            array_agg(ins.inserted AND ins.direction = 'inbound' AND ins.dispatch_hold IS NULL AND NOT ins.handed),
            array_agg(ins.inserted),
-           array_agg(ins.inserted AND ins.handed)
-      INTO i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_new, i_handed FROM ins;
+           array_agg(ins.inserted AND ins.handed AND q.message_id IS NULL),
+           array_agg(q.message_id IS NOT NULL)
+      INTO i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_new, i_handed, i_queued
+      FROM ins LEFT JOIN queued q ON q.message_id = ins.id;
 
     -- 6b. an API send outranks "typed by a person". An API send of a message already stored as
     --     business_human (an older Evolution reports the upsert of an API send before its
@@ -517,14 +537,14 @@ BEGIN
   -- whether it is to be dispatched, whether it was handed over as stored); 'claimed' per message an
   -- API send corrected
   -- (one statement for both: the unnest of a null array is no rows)
-  RETURN QUERY SELECT 'event'::text, n.t, n.c, n.k, NULL::bigint, NULL::boolean, NULL::boolean
+  RETURN QUERY SELECT 'event'::text, n.t, n.c, n.k, NULL::bigint, NULL::boolean, NULL::boolean, NULL::boolean
                  FROM unnest(n_tenant, n_channel, n_key) AS n(t, c, k)
                UNION ALL
-               SELECT 'message'::text, i.t, i.c, i.pid, i.conv, i.go, i.handed
-                 FROM unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_handed)
-                      AS i(t, c, pid, conv, go, handed);
+               SELECT 'message'::text, i.t, i.c, i.pid, i.conv, i.go, i.handed, i.queued
+                 FROM unnest(i_tenant, i_channel, i_pid, i_conv, i_dispatch, i_handed, i_queued)
+                      AS i(t, c, pid, conv, go, handed, queued);
   IF cl_pid IS NOT NULL THEN
-    RETURN QUERY SELECT 'claimed'::text, cl.t, cl.c, cl.pid, cl.conv, NULL::boolean, NULL::boolean
+    RETURN QUERY SELECT 'claimed'::text, cl.t, cl.c, cl.pid, cl.conv, NULL::boolean, NULL::boolean, NULL::boolean
                    FROM unnest(cl_tenant, cl_channel, cl_pid, cl_conv) AS cl(t, c, pid, conv);
   END IF;
 END

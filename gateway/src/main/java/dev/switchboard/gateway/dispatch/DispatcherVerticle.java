@@ -46,13 +46,18 @@ import org.slf4j.LoggerFactory;
  * conversation.
  *
  * <ol>
- *   <li><b>Hand-over.</b> The inbox store publishes each new dispatchable message after its commit;
- *       this verticle hands them over in batches ({@code dispatch_take_keys}): a queue row per
- *       message, the {@code dispatched_at} marker, the per-contact daily quota. A message whose
- *       process died before the hand-over is found by the recovery sweep ({@code dispatch_recover},
- *       every few seconds) once it is {@code dispatch.recoverAfter} old.</li>
+ *   <li><b>Hand-over.</b> A new message of a tenant with a chain and no daily quota is queued as it
+ *       is stored: {@code inbox_append} inserts its queue row in the same statement, and the inbox
+ *       store wakes this verticle after the commit. A message that needs the per-contact daily
+ *       quota counted (or one released from a pause) is published by the store after its commit,
+ *       and this verticle hands those over in batches ({@code dispatch_take_keys}): a queue row per
+ *       message, the {@code dispatched_at} marker, the quota. A message whose process died before
+ *       that hand-over is found by the recovery sweep ({@code dispatch_recover}, every few seconds)
+ *       once it is {@code dispatch.recoverAfter} old.</li>
  *   <li><b>Chains.</b> Queue rows are leased ({@code dispatch_claim}: FOR UPDATE SKIP LOCKED, one per
- *       conversation at a time) and their chain runs from the entry it stopped at. Different
+ *       conversation at a time) when messages were queued, when a settle says a finished
+ *       conversation has a next message, when freed room may take what a full claim left, and
+ *       every {@value #POLL_MS} ms; their chain runs from the entry it stopped at. Different
  *       conversations run concurrently; each tenant has at most
  *       {@code dispatch.maxInFlightPerTenant} running on this node.</li>
  *   <li><b>Outcomes.</b> Replies are queued to the outbox (keyed by event, entry and position, so a
@@ -204,14 +209,18 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   private void handedOver(RowSet<Row> rows) {
+    int queued = 0;
     for (Row r : rows) {
-      if (r.getBoolean("held")) {
+      if (!r.getBoolean("held")) {
+        queued++;
+      } else {
         metrics.held("daily_quota");
         if (r.getBoolean("notice")) {
           quotaNotice(r.getString("tenant_id"), r.getLong("conversation_id"), r.getLong("message_id"));
         }
       }
     }
+    metrics.dispatchQueued("take", queued);
     poll();
   }
 
@@ -435,14 +444,20 @@ public final class DispatcherVerticle extends VerticleBase {
         logged.stream().map(Run::outcome).toArray(String[]::new),
         logged.stream().map(Run::latencyMs).toArray(Integer[]::new),
         logged.stream().map(Run::error).toArray(String[]::new)});
-    return pool.preparedQuery("SELECT dispatch_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)").execute(args)
+    return pool.preparedQuery("SELECT dead, more FROM dispatch_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+        .execute(args)
         .onSuccess(rows -> {
           active -= batch.size();
-          int dead = rows.iterator().next().getInteger(0);
+          Row r = rows.iterator().next();
+          int dead = r.getInteger(0);
           if (dead > 0) {
             metrics.deadLetters("forward", dead);
           }
-          poll();
+          if (r.getBoolean(1)) {
+            poll(); // a finished conversation has a next message: its new head is due
+          } else {
+            claims.pollIfStarved(); // the room freed may let a claim take what the last one left
+          }
         })
         .onFailure(err -> {
           if (stopping) {

@@ -225,7 +225,6 @@ public final class Metrics {
         "reason", reason).increment();
   }
 
-  /** A chain entry that will run again (its plugin asked to retry). */
   /** New inbound messages of tenants without a plugin chain (marked handed over by inbox_append as stored). */
   public void unchained(String channel, int count) {
     if (count > 0) {
@@ -235,6 +234,19 @@ public final class Metrics {
     }
   }
 
+  /**
+   * Messages put in the dispatch queue, by the way they went: {@code store} (queued by inbox_append as
+   * they were stored: a chain and no daily quota) or {@code take} (the dispatcher's hand-over after
+   * the commit: a daily quota to count, or a message released from a pause).
+   */
+  public void dispatchQueued(String path, int count) {
+    if (count > 0) {
+      counter("switchboard.dispatch.handovers", "Inbound messages put in the dispatch queue, by path", "path", path)
+          .increment(count);
+    }
+  }
+
+  /** A chain entry that will run again (its plugin asked to retry). */
   public void dispatchRetry() {
     counter("switchboard.dispatch.retries", "Chain entries scheduled to run again").increment();
   }

@@ -162,7 +162,7 @@ final class InboxArguments {
 
   /** The call, each argument by name: {@code inbox_append(e_tenant => $1::text[], …)}. */
   static final String CALL = "SELECT row_kind, row_tenant, row_channel, row_id, row_conversation, row_dispatch,"
-      + " row_handed_over"
+      + " row_handed_over, row_queued"
       + " FROM inbox_append(" + java.util.stream.IntStream.range(0, NAMES.size())
           .mapToObj(i -> NAMES.get(i) + " => $" + (i + 1) + "::" + TYPES.get(i))
           .collect(Collectors.joining(", ")) + ")";

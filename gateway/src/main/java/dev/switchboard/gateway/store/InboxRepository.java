@@ -60,9 +60,11 @@ public final class InboxRepository {
    *                 (not a second event of a message already stored)
    * @param handedOver keys of new inbound messages handed over as they were stored: their tenant has
    *                 no plugin chain ({@code tenants.has_chain} false), so nothing is dispatched
+   * @param queued   keys of new inbound messages queued for their tenant's chain as they were stored
+   *                 (a chain and no daily quota): the dispatcher's claim takes them, no hand-over
    */
   public record Written(Set<String> newKeys, Map<String, Long> dispatch, Set<String> claimed,
-                        Set<String> messagesStored, Set<String> handedOver) {
+                        Set<String> messagesStored, Set<String> handedOver, Set<String> queued) {
   }
 
   /** Writes the batch (one statement: atomic). */
@@ -77,9 +79,10 @@ public final class InboxRepository {
 
   /**
    * What one stored message became: its conversation (null: none), whether it goes to the
-   * dispatcher, and whether it was handed over as stored (no chain).
+   * dispatcher, whether it was handed over as stored (no chain), and whether it was queued for its
+   * chain as stored.
    */
-  private record Stored(Long conversation, boolean dispatch, boolean handedOver) {
+  private record Stored(Long conversation, boolean dispatch, boolean handedOver, boolean queued) {
   }
 
   /**
@@ -97,7 +100,7 @@ public final class InboxRepository {
       switch (row.getString(0)) {
         case "event" -> newIds.add(id);
         case "message" -> stored.put(id, new Stored(row.getLong(4), Boolean.TRUE.equals(row.getBoolean(5)),
-            Boolean.TRUE.equals(row.getBoolean(6))));
+            Boolean.TRUE.equals(row.getBoolean(6)), Boolean.TRUE.equals(row.getBoolean(7))));
         case "claimed" -> claimedIds.add(id);
         default -> throw new IllegalStateException("inbox_append returned a row of kind " + row.getString(0));
       }
@@ -124,6 +127,7 @@ public final class InboxRepository {
     Set<String> claimed = new HashSet<>();
     Set<String> messagesStored = new HashSet<>();
     Set<String> handedOver = new HashSet<>();
+    Set<String> queued = new HashSet<>();
     Set<String> handedOn = new HashSet<>();
     for (Item item : newMessages) {
       InboundMessage m = (InboundMessage) item.event();
@@ -135,13 +139,15 @@ public final class InboxRepository {
           dispatch.put(item.key(), s.conversation());
         } else if (s.handedOver() && handedOn.add(messageKey)) {
           handedOver.add(item.key());
+        } else if (s.queued() && handedOn.add(messageKey)) {
+          queued.add(item.key());
         }
       }
       if (m.author() == Author.BUSINESS_API && claimedIds.remove(messageKey)) {
         claimed.add(item.key());
       }
     }
-    return new Written(keys, dispatch, claimed, messagesStored, handedOver);
+    return new Written(keys, dispatch, claimed, messagesStored, handedOver, queued);
   }
 
   public Future<Void> audit(SqlClient client, AuditRecord a) {

@@ -364,6 +364,7 @@ public final class InboxStoreVerticle extends VerticleBase {
     Set<String> newKeys = written.newKeys();
     Map<String, Integer> storedByType = new HashMap<>();
     List<String> committed = new ArrayList<>();
+    boolean anyQueued = false;
     for (Pending p : batch) {
       AppendRequest r = p.request();
       int stored = 0;
@@ -371,6 +372,7 @@ public final class InboxStoreVerticle extends VerticleBase {
       int humans = 0;
       int claims = 0;
       int unchained = 0;
+      int queued = 0;
       int migrations = 0;
       for (InboundEvent e : r.events()) {
         String key = RecentKeys.key(r.tenantId(), r.channel(), e.idempotencyKey());
@@ -392,6 +394,8 @@ public final class InboxStoreVerticle extends VerticleBase {
                 new Dispatch(r.tenantId(), r.channel(), written.dispatch().get(key), message));
           } else if (written.handedOver().contains(key)) {
             unchained++; // no plugin chain: handed over as stored, nothing to dispatch
+          } else if (written.queued().contains(key)) {
+            queued++; // queued for its chain as stored: the dispatcher's claim takes it
           } else if (e instanceof InboundMessage m && m.direction() == Direction.INBOUND && m.editedAt() == null
               && written.messagesStored().contains(key)) {
             metrics.held("paused"); // stored while its conversation is paused (human takeover or by API)
@@ -405,6 +409,8 @@ public final class InboxStoreVerticle extends VerticleBase {
       metrics.humanReplies(r.channel(), humans);
       metrics.takeoverCorrections(r.channel(), claims);
       metrics.unchained(r.channel(), unchained);
+      metrics.dispatchQueued("store", queued);
+      anyQueued |= queued > 0;
       metrics.chatMigrations(r.channel(), "webhook", migrations);
       p.message().reply(new AppendResult(stored, duplicates));
     }
@@ -412,6 +418,9 @@ public final class InboxStoreVerticle extends VerticleBase {
       int sep = k.indexOf('\u0000');
       metrics.stored(k.substring(0, sep), k.substring(sep + 1), count);
     });
+    if (anyQueued) { // one wake-up per batch: the dispatcher claims what is due
+      vertx.eventBus().publish(Addresses.EVT_DISPATCH_QUEUED, "store", LOCAL);
+    }
     vertx.eventBus().send(Addresses.IDEMPOTENCY_COMMITTED, new Committed(committed), LOCAL);
   }
 

@@ -8,6 +8,8 @@ import java.util.function.IntSupplier;
 /**
  * Leases work while there is room: one claim at a time; asked again while a claim is out, or given
  * a full claim, it claims again at once (the next turn), else it waits for the next {@link #poll}.
+ * It remembers whether it may have left due work behind (it had no room, or its last claim came
+ * back full), so that freed room claims again only then ({@link #pollIfStarved}).
  * Confined to its verticle's context.
  */
 public final class ClaimLoop {
@@ -18,6 +20,7 @@ public final class ClaimLoop {
   private boolean claiming;
   private boolean again;
   private boolean stopped;
+  private boolean starved;
 
   /**
    * @param limit most rows one claim asks for
@@ -41,16 +44,30 @@ public final class ClaimLoop {
     }
     int n = Math.min(limit, room.getAsInt());
     if (n <= 0) {
+      starved = true;
       return;
     }
     claiming = true;
     again = false;
     claim.apply(n).onComplete(ar -> {
       claiming = false;
+      if (ar.succeeded()) {
+        starved = ar.result() == n;
+      }
       if (ar.succeeded() && (again || ar.result() == n)) {
         vertx.runOnContext(v -> poll());
       }
     });
+  }
+
+  /**
+   * Claims again if the last poll may have left due work behind: it found no room, or its claim
+   * came back full (a claim in flight decides that itself when it ends).
+   */
+  public void pollIfStarved() {
+    if (starved && !claiming) {
+      poll();
+    }
   }
 
   public void stop() {

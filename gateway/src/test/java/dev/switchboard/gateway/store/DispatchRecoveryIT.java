@@ -65,12 +65,48 @@ class DispatchRecoveryIT {
 
   @Test
   void aMessageCommittedButNeverHandedToTheChainIsForwardedAfterTheRestart() throws Exception {
-    gw = start(0);
+    // a tenant with a daily quota: its messages are handed over (and counted) after the commit
+    gw = start(5);
     gw.close(); // the tenant is stored; no gateway is running now
     gw = null;
-    // what the inbox of a gateway killed right after its commit leaves: the message, never published
-    String from = Long.toString(4_915_100_000_000L + IDS.incrementAndGet() % 1_000_000L);
     String wamid = "wamid.CRASH" + IDS.incrementAndGet();
+    storeAsAKilledGatewayWould(wamid);
+    assertThat(TestDatabase.row("SELECT dispatched_at FROM messages WHERE platform_message_id = ?", wamid))
+        .containsOnlyNulls();
+
+    gw = start(5);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> bot.eventsFor(wamid).size() == 1);
+    TestBot.Event event = bot.eventsFor(wamid).get(0);
+    assertThat(event.signatureValid()).isTrue();
+    assertThat(event.json().getJsonObject("message").getString("text")).isEqualTo("sent just before the crash");
+    assertThat(TestDatabase.row("SELECT dispatched_at IS NOT NULL FROM messages WHERE platform_message_id = ?", wamid))
+        .containsExactly("t");
+  }
+
+  @Test
+  void aMessageQueuedAsItWasStoredIsForwardedAfterTheRestart() throws Exception {
+    // no daily quota: the message and its queue row commit together, nothing waits for a hand-over
+    gw = start(0);
+    gw.close();
+    gw = null;
+    String wamid = "wamid.CRASHQ" + IDS.incrementAndGet();
+    storeAsAKilledGatewayWould(wamid);
+    assertThat(TestDatabase.row("SELECT dispatched_at IS NOT NULL FROM messages WHERE platform_message_id = ?", wamid))
+        .containsExactly("t");
+    assertThat(TestDatabase.number("SELECT count(*) FROM dispatch_queue q JOIN messages m ON m.id = q.message_id"
+        + " WHERE m.platform_message_id = ? AND q.lease_owner IS NULL", wamid)).isEqualTo(1);
+
+    gw = start(0);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> bot.eventsFor(wamid).size() == 1);
+    assertThat(bot.eventsFor(wamid).get(0).signatureValid()).isTrue();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> TestDatabase.number(
+        "SELECT count(*) FROM dispatch_queue q JOIN messages m ON m.id = q.message_id WHERE m.platform_message_id = ?",
+        wamid) == 0);
+  }
+
+  /** What the inbox of a gateway killed right after its commit leaves: the message, never published. */
+  private static void storeAsAKilledGatewayWould(String wamid) throws Exception {
+    String from = Long.toString(4_915_100_000_000L + IDS.incrementAndGet() % 1_000_000L);
     InboundMessage message = InboundMessage.builder().idempotencyKey(wamid).accountRef(RunningGateway.PHONE_NUMBER_ID)
         .platformMessageId(wamid).chatId(from).contact(new ContactRef(from, from, "Ada", null))
         .type(MessageType.TEXT).text("sent just before the crash").occurredAt(Instant.now()).build();
@@ -83,16 +119,6 @@ class DispatchRecoveryIT {
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-    assertThat(TestDatabase.row("SELECT dispatched_at FROM messages WHERE platform_message_id = ?", wamid))
-        .containsOnlyNulls();
-
-    gw = start(0);
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> bot.eventsFor(wamid).size() == 1);
-    TestBot.Event event = bot.eventsFor(wamid).get(0);
-    assertThat(event.signatureValid()).isTrue();
-    assertThat(event.json().getJsonObject("message").getString("text")).isEqualTo("sent just before the crash");
-    assertThat(TestDatabase.row("SELECT dispatched_at IS NOT NULL FROM messages WHERE platform_message_id = ?", wamid))
-        .containsExactly("t");
   }
 
   @Test

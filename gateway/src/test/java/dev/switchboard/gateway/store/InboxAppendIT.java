@@ -37,8 +37,9 @@ class InboxAppendIT {
 
   @BeforeAll
   static void start() {
-    TestDatabase.number("INSERT INTO tenants (id, name) VALUES (?, 'Inbox append IT') "
-        + "ON CONFLICT (id) DO NOTHING RETURNING 1", TENANT);
+    // a chain and a daily quota: new messages go to the dispatcher's hand-over, which counts them
+    TestDatabase.number("INSERT INTO tenants (id, name, per_contact_daily) VALUES (?, 'Inbox append IT', 1000) "
+        + "ON CONFLICT (id) DO UPDATE SET per_contact_daily = 1000 RETURNING 1", TENANT);
     vertx = Vertx.vertx();
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
         .connectingTo(TestDatabase.url().connectOptions()).using(vertx).build();
@@ -233,12 +234,64 @@ class InboxAppendIT {
     assertThat(TestDatabase.row(sql, unchained, CHANNEL, held.platformMessageId()))
         .containsExactly("false", "human_takeover");
 
-    // a tenant with a chain: left for the dispatcher's hand-over
+    // a tenant with a chain and a daily quota: left for the dispatcher's hand-over
     InboundMessage chained = message(chat(), id(), Author.CONTACT, "Olá");
     InboxRepository.Written third = append(chained);
     assertThat(third.dispatch()).containsKey(key(chained));
     assertThat(third.handedOver()).isEmpty();
+    assertThat(third.queued()).isEmpty();
     assertThat(TestDatabase.row(sql, TENANT, CHANNEL, chained.platformMessageId())).containsExactly("false", null);
+  }
+
+  @Test
+  void aTenantWithAChainAndNoQuotaHasItsNewMessagesQueuedAsTheyAreStored() throws Exception {
+    String tenant = "inbox-append-it-queued";
+    TestDatabase.number("INSERT INTO tenants (id, name, has_chain, per_contact_daily) VALUES (?, 'Queued', true, 0) "
+        + "ON CONFLICT (id) DO UPDATE SET has_chain = true, per_contact_daily = 0 RETURNING 1", tenant);
+    String chat = chat();
+    InboundMessage customer = message(chat, id(), Author.CONTACT, "Oi");
+    InboundMessage second = message(chat, id(), Author.CONTACT, "Tudo bem?");
+    Instant now = Instant.now();
+    InboxRepository.Written first = repository.append(pool, List.of(new InboxRepository.Item(tenant, CHANNEL, customer, now),
+        new InboxRepository.Item(tenant, CHANNEL, second, now))).await(10, TimeUnit.SECONDS);
+    // an edit of the first (a new version, stored over it) and the person taking over, then one more
+    InboundMessage edit = InboundMessage.builder().idempotencyKey("acme:" + customer.platformMessageId() + ":edit")
+        .accountRef("acme").platformMessageId(customer.platformMessageId()).chatId(chat)
+        .contact(customer.contact()).direction(Direction.INBOUND).author(Author.CONTACT)
+        .type(MessageType.TEXT).text("Oi!").occurredAt(Instant.now()).editedAt(Instant.now()).build();
+    InboxRepository.Written edited = repository.append(pool, List.of(new InboxRepository.Item(tenant, CHANNEL, edit, now)))
+        .await(10, TimeUnit.SECONDS);
+    InboundMessage human = message(chat, id(), Author.BUSINESS_HUMAN, "Deixa comigo");
+    repository.append(pool, List.of(new InboxRepository.Item(tenant, CHANNEL, human, now))).await(10, TimeUnit.SECONDS);
+    InboundMessage held = message(chat, id(), Author.CONTACT, "Alguém?");
+    InboxRepository.Written third = repository.append(pool, List.of(new InboxRepository.Item(tenant, CHANNEL, held, now)))
+        .await(10, TimeUnit.SECONDS);
+
+    assertThat(first.queued()).containsExactlyInAnyOrder(RecentKeys.key(tenant, CHANNEL, customer.idempotencyKey()),
+        RecentKeys.key(tenant, CHANNEL, second.idempotencyKey()));
+    assertThat(first.dispatch()).isEmpty();
+    assertThat(first.handedOver()).isEmpty();
+    assertThat(edited.queued()).isEmpty();
+    assertThat(edited.dispatch()).isEmpty();
+    assertThat(third.queued()).isEmpty();
+    assertThat(third.dispatch()).isEmpty();
+    // each new message has one queue row, in its conversation, due now, at the chain's start; the
+    // held one has none (and stays unmarked, so a release hands it over)
+    String queue = "SELECT count(*) FROM dispatch_queue q JOIN messages m ON m.id = q.message_id"
+        + " AND m.conversation_id = q.conversation_id AND q.stored_at = m.received_at AND q.channel = m.channel"
+        + " WHERE m.tenant_id = ? AND m.channel = ? AND m.platform_message_id = ? AND q.tenant_id = m.tenant_id"
+        + " AND q.position = 0 AND q.attempts = 0 AND q.lease_owner IS NULL AND q.next_attempt_at <= now()"
+        + " AND m.dispatched_at IS NOT NULL";
+    assertThat(TestDatabase.number(queue, tenant, CHANNEL, customer.platformMessageId())).isEqualTo(1);
+    assertThat(TestDatabase.number(queue, tenant, CHANNEL, second.platformMessageId())).isEqualTo(1);
+    for (InboundMessage none : List.of(human, held)) {
+      assertThat(TestDatabase.number("SELECT count(*) FROM dispatch_queue q JOIN messages m ON m.id = q.message_id"
+          + " WHERE m.tenant_id = ? AND m.platform_message_id = ?", tenant, none.platformMessageId())).isZero();
+    }
+    assertThat(TestDatabase.row("SELECT (dispatched_at IS NOT NULL)::text, dispatch_hold FROM messages "
+        + "WHERE tenant_id = ? AND channel = ? AND platform_message_id = ?", tenant, CHANNEL, held.platformMessageId()))
+        .containsExactly("false", "human_takeover");
+    TestDatabase.number("DELETE FROM dispatch_queue WHERE tenant_id = ? RETURNING 1", tenant);
   }
 
   @Test

@@ -86,6 +86,15 @@ public final class TestDatabase {
     }
   }
 
+  /**
+   * How many plugin runs the tenant's chain logged for a message (plugin_runs, by its platform id):
+   * with a one-entry chain, how many times the message went through the chain.
+   */
+  public static long chainRuns(String tenant, String platformMessageId) {
+    return number("SELECT count(*) FROM plugin_runs r JOIN messages m ON m.id = r.message_id"
+        + " WHERE m.tenant_id = ? AND m.platform_message_id = ?", tenant, platformMessageId);
+  }
+
   /** Runs a query returning one number (e.g. a count). */
   public static long number(String sql, Object... params) {
     try (Connection c = connect(); var st = c.prepareStatement(sql)) {

@@ -41,7 +41,10 @@ public final class Addresses {
   public static final String DEAD_LETTER_REPLAY = "sb.outbox.replay";
   /** Published with the channel id when a send was queued: wakes that channel's sender. */
   public static final String EVT_OUTBOX_QUEUED = "sb.evt.outbox.queued";
-  /** Published when a message was put back in the dispatch queue (a replayed dead letter): wakes the dispatcher. */
+  /**
+   * Published when messages were put in the dispatch queue (stored with their queue row, or a
+   * replayed dead letter put back): wakes the dispatcher.
+   */
   public static final String EVT_DISPATCH_QUEUED = "sb.evt.dispatch.queued";
   /** Housekeeping: pause or resume a conversation (human takeover by API). */
   public static final String CONVERSATION_TAKEOVER = "sb.conversations.takeover";
