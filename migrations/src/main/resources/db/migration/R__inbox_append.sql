@@ -50,8 +50,8 @@ $$;
 --    2026-12-03 every such message waited for the dispatcher's hand-over, dispatch_take, after
 --    the commit: one more call per batch, and an update that wrote a second version of each row.)
 -- Messages of tenants with a chain and a quota are left for the dispatcher's hand-over
--- (dispatch_take: queue row, daily quota counted in storage order), and so are held messages that
--- step 6b releases.
+-- (dispatch_take: queue row, daily quota counted in storage order). Held messages that step 6b
+-- releases go the same three ways.
 --
 -- Each statement of a VOLATILE function sees a fresh snapshot, so a contact or conversation that a
 -- concurrent batch inserted (ON CONFLICT waited for it) is visible to the next statement.
@@ -114,6 +114,7 @@ DECLARE
   r_tenant text[];
   r_channel text[];
   r_pid text[];
+  r_how text[];
 BEGIN
   -- 1. the ledger: which events are new?
   WITH ins AS (
@@ -403,21 +404,39 @@ BEGIN
       SELECT array_agg(r.conversation_id) INTO resumed
         FROM refresh_takeovers(COALESCE(cl_conv, '{}') || CASE WHEN contested THEN h_conv ELSE '{}' END) AS r
        WHERE r.resumed;
-      -- inbound messages of this batch that the false pause held back go to the plugins after all
+      -- inbound messages of this batch that the false pause held back go to the plugins after all,
+      -- the way step 6 would have sent them: queued now (a chain, no daily quota), handed over now
+      -- (no chain), or left for the dispatcher's hand-over (a quota). Queued in this statement, as
+      -- the conversation's later messages will be, so a later message never overtakes it.
       IF resumed IS NOT NULL AND i_pid IS NOT NULL THEN
         WITH rel AS (
-          UPDATE messages m SET dispatch_hold = NULL
-            FROM unnest(i_tenant, i_channel, i_pid, i_new) AS i(t, c, pid, fresh)
+          UPDATE messages m SET dispatch_hold = NULL,
+                                dispatched_at = CASE WHEN tn.has_chain IS FALSE OR tn.per_contact_daily = 0
+                                                     THEN now() END
+            FROM unnest(i_tenant, i_channel, i_pid, i_new) AS i(t, c, pid, fresh), tenants tn
            WHERE i.fresh AND m.tenant_id = i.t AND m.channel = i.c AND m.platform_message_id = i.pid
              AND m.direction = 'inbound' AND m.dispatch_hold = 'human_takeover'
-             AND m.conversation_id = ANY (resumed)
-          RETURNING m.tenant_id::text AS t, m.channel AS c, m.platform_message_id AS pid)
-        SELECT array_agg(rel.t), array_agg(rel.c), array_agg(rel.pid) INTO r_tenant, r_channel, r_pid FROM rel;
+             AND m.conversation_id = ANY (resumed) AND tn.id = m.tenant_id
+          RETURNING m.id, m.tenant_id, m.channel, m.platform_message_id, m.conversation_id, m.received_at,
+                    CASE WHEN m.dispatched_at IS NULL THEN 'take' WHEN tn.has_chain THEN 'queued'
+                         ELSE 'handed' END AS how),
+        queued AS (
+          INSERT INTO dispatch_queue (message_id, tenant_id, channel, conversation_id, stored_at)
+          SELECT rel.id, rel.tenant_id, rel.channel, rel.conversation_id, rel.received_at
+            FROM rel WHERE rel.how = 'queued' ORDER BY rel.id
+          RETURNING 1)
+        SELECT array_agg(rel.tenant_id::text), array_agg(rel.channel), array_agg(rel.platform_message_id),
+               array_agg(rel.how)
+          INTO r_tenant, r_channel, r_pid, r_how FROM rel;
         IF r_pid IS NOT NULL THEN
-          SELECT array_agg(i.go OR EXISTS (SELECT 1 FROM unnest(r_tenant, r_channel, r_pid) AS r(t, c, pid)
-                                           WHERE r.t = i.t AND r.c = i.c AND r.pid = i.pid) ORDER BY i.ord)
-            INTO i_dispatch
-            FROM unnest(i_tenant, i_channel, i_pid, i_dispatch) WITH ORDINALITY AS i(t, c, pid, go, ord);
+          SELECT array_agg(i.go OR COALESCE(r.how = 'take', false) ORDER BY i.ord),
+                 array_agg(i.handed OR COALESCE(r.how = 'handed', false) ORDER BY i.ord),
+                 array_agg(i.queued OR COALESCE(r.how = 'queued', false) ORDER BY i.ord)
+            INTO i_dispatch, i_handed, i_queued
+            FROM unnest(i_tenant, i_channel, i_pid, i_dispatch, i_handed, i_queued) WITH ORDINALITY
+                 AS i(t, c, pid, go, handed, queued, ord)
+            LEFT JOIN LATERAL (SELECT r.how FROM unnest(r_tenant, r_channel, r_pid, r_how) AS r(t, c, pid, how)
+                                WHERE r.t = i.t AND r.c = i.c AND r.pid = i.pid LIMIT 1) r ON true;
         END IF;
       END IF;
     END IF;

@@ -48,15 +48,16 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>Hand-over.</b> A new message of a tenant with a chain and no daily quota is queued as it
  *       is stored: {@code inbox_append} inserts its queue row in the same statement, and the inbox
- *       store wakes this verticle after the commit. A message that needs the per-contact daily
- *       quota counted (or one released from a pause) is published by the store after its commit,
+ *       store wakes this verticle after the commit (and so is one released from a pause). A message
+ *       that needs the per-contact daily quota counted is published by the store after its commit,
  *       and this verticle hands those over in batches ({@code dispatch_take_keys}): a queue row per
  *       message, the {@code dispatched_at} marker, the quota. A message whose process died before
  *       that hand-over is found by the recovery sweep ({@code dispatch_recover}, every few seconds)
  *       once it is {@code dispatch.recoverAfter} old.</li>
  *   <li><b>Chains.</b> Queue rows are leased ({@code dispatch_claim}: FOR UPDATE SKIP LOCKED, one per
  *       conversation at a time) when messages were queued, when a settle says a finished
- *       conversation has a next message, when freed room may take what a full claim left, and
+ *       conversation has a next message or a claim began while it was out, when freed room may take
+ *       what a full or failed claim left, and
  *       every {@value #POLL_MS} ms; their chain runs from the entry it stopped at. Different
  *       conversations run concurrently; each tenant has at most
  *       {@code dispatch.maxInFlightPerTenant} running on this node.</li>
@@ -444,7 +445,9 @@ public final class DispatcherVerticle extends VerticleBase {
         logged.stream().map(Run::outcome).toArray(String[]::new),
         logged.stream().map(Run::latencyMs).toArray(Integer[]::new),
         logged.stream().map(Run::error).toArray(String[]::new)});
-    return pool.preparedQuery("SELECT dead, more FROM dispatch_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+    long claimsBefore = claims.started();
+    return pool.preparedQuery("SELECT dead, more FROM dispatch_settle_more($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+            + " $12, $13)")
         .execute(args)
         .onSuccess(rows -> {
           active -= batch.size();
@@ -453,8 +456,10 @@ public final class DispatcherVerticle extends VerticleBase {
           if (dead > 0) {
             metrics.deadLetters("forward", dead);
           }
-          if (r.getBoolean(1)) {
-            poll(); // a finished conversation has a next message: its new head is due
+          if (r.getBoolean(1) || claims.claiming() || claims.started() != claimsBefore) {
+            // a finished conversation has a next message (its new head is due), or a claim began
+            // while this settle was out: its snapshot may not have seen the head leave
+            poll();
           } else {
             claims.pollIfStarved(); // the room freed may let a claim take what the last one left
           }

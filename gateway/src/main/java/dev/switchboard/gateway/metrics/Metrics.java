@@ -237,7 +237,7 @@ public final class Metrics {
   /**
    * Messages put in the dispatch queue, by the way they went: {@code store} (queued by inbox_append as
    * they were stored: a chain and no daily quota) or {@code take} (the dispatcher's hand-over after
-   * the commit: a daily quota to count, or a message released from a pause).
+   * the commit, for a tenant with a daily quota to count, and the recovery sweep).
    */
   public void dispatchQueued(String path, int count) {
     if (count > 0) {

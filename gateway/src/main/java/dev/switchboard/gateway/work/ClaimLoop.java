@@ -9,7 +9,8 @@ import java.util.function.IntSupplier;
  * Leases work while there is room: one claim at a time; asked again while a claim is out, or given
  * a full claim, it claims again at once (the next turn), else it waits for the next {@link #poll}.
  * It remembers whether it may have left due work behind (it had no room, or its last claim came
- * back full), so that freed room claims again only then ({@link #pollIfStarved}).
+ * back full or failed), so that freed room claims again only then ({@link #pollIfStarved}), and
+ * counts the claims it started ({@link #started}).
  * Confined to its verticle's context.
  */
 public final class ClaimLoop {
@@ -21,6 +22,7 @@ public final class ClaimLoop {
   private boolean again;
   private boolean stopped;
   private boolean starved;
+  private long started;
 
   /**
    * @param limit most rows one claim asks for
@@ -49,11 +51,10 @@ public final class ClaimLoop {
     }
     claiming = true;
     again = false;
+    started++;
     claim.apply(n).onComplete(ar -> {
       claiming = false;
-      if (ar.succeeded()) {
-        starved = ar.result() == n;
-      }
+      starved = ar.failed() || ar.result() == n;
       if (ar.succeeded() && (again || ar.result() == n)) {
         vertx.runOnContext(v -> poll());
       }
@@ -68,6 +69,16 @@ public final class ClaimLoop {
     if (starved && !claiming) {
       poll();
     }
+  }
+
+  /** Claims started so far (a claim started after a given moment took its snapshot after it). */
+  public long started() {
+    return started;
+  }
+
+  /** Whether a claim is out now. */
+  public boolean claiming() {
+    return claiming;
   }
 
   public void stop() {

@@ -37,7 +37,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The tenant has no plugin chain ({@code tenants.has_chain} false, as the bench's config
  * {@code plugins: []} makes it), so {@code inbox_append} hands each message over as it stores it.
- * With {@code --dispatcher-hand-over true} the tenant counts as having a chain instead, and after each
+ * With {@code --dispatcher-hand-over true} the tenant counts as having a chain and a daily quota
+ * instead (so {@code inbox_append} neither marks nor queues its messages), and after each
  * batch the messages are handed over the way the dispatcher does for a chained tenant
  * ({@code dispatch_take_keys}, one call after the other on a connection of their own) with an empty
  * chain list: the database work of every webhook before V13.
@@ -167,8 +168,11 @@ public final class StoreCeiling {
   }
 
   private static Future<Void> ensureTenant(Pool pool, String tenant, boolean dispatcherHandOver) {
-    return pool.preparedQuery("INSERT INTO tenants (id, name, has_chain) VALUES ($1, $1, $2)"
-            + " ON CONFLICT (id) DO UPDATE SET has_chain = EXCLUDED.has_chain")
+    // with the hand-over, a chain and a daily quota: inbox_append leaves every message for the
+    // dispatcher's hand-over (without the quota it would queue them itself, as it stores them)
+    return pool.preparedQuery("INSERT INTO tenants (id, name, has_chain, per_contact_daily)"
+            + " VALUES ($1, $1, $2, CASE WHEN $2 THEN 1000000000 ELSE 0 END)"
+            + " ON CONFLICT (id) DO UPDATE SET has_chain = EXCLUDED.has_chain, per_contact_daily = EXCLUDED.per_contact_daily")
         .execute(Tuple.of(tenant, dispatcherHandOver)).mapEmpty();
   }
 

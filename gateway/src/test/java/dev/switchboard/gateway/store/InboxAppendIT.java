@@ -132,6 +132,36 @@ class InboxAppendIT {
   }
 
   @Test
+  void aMessageReleasedByTheEchoIsQueuedInItsBatchForATenantWithoutAQuota() throws Exception {
+    String tenant = "inbox-append-it-queued";
+    TestDatabase.number("INSERT INTO tenants (id, name, has_chain, per_contact_daily) VALUES (?, 'Queued', true, 0) "
+        + "ON CONFLICT (id) DO UPDATE SET has_chain = true, per_contact_daily = 0 RETURNING 1", tenant);
+    String chat = chat();
+    String sent = id();
+    Instant now = Instant.now();
+    InboundMessage upsert = message(chat, sent, Author.BUSINESS_HUMAN, "Seu pedido saiu");
+    repository.append(pool, List.of(new InboxRepository.Item(tenant, CHANNEL, upsert, now))).await(10, TimeUnit.SECONDS);
+    // the customer's next message and the late echo in one batch: held by the pause at first, then
+    // released, and queued like any message of this tenant (so a later one cannot overtake it)
+    InboundMessage customer = message(chat, id(), Author.CONTACT, "Obrigado!");
+    InboundMessage echo = message(chat, sent, Author.BUSINESS_API, "Seu pedido saiu");
+    InboxRepository.Written written = repository.append(pool, List.of(new InboxRepository.Item(tenant, CHANNEL, customer, now),
+        new InboxRepository.Item(tenant, CHANNEL, echo, now))).await(10, TimeUnit.SECONDS);
+
+    String customerKey = RecentKeys.key(tenant, CHANNEL, customer.idempotencyKey());
+    assertThat(written.claimed()).containsExactly(RecentKeys.key(tenant, CHANNEL, echo.idempotencyKey()));
+    assertThat(written.queued()).containsExactly(customerKey);
+    assertThat(written.dispatch()).isEmpty();
+    assertThat(TestDatabase.row("SELECT dispatch_hold, (dispatched_at IS NOT NULL)::text FROM messages "
+        + "WHERE tenant_id = ? AND platform_message_id = ?", tenant, customer.platformMessageId()))
+        .containsExactly(null, "true");
+    assertThat(TestDatabase.number("SELECT count(*) FROM dispatch_queue q JOIN messages m ON m.id = q.message_id"
+        + " AND q.conversation_id = m.conversation_id WHERE m.tenant_id = ? AND m.platform_message_id = ?",
+        tenant, customer.platformMessageId())).isEqualTo(1);
+    TestDatabase.number("DELETE FROM dispatch_queue WHERE tenant_id = ? RETURNING 1", tenant);
+  }
+
+  @Test
   void aCustomerMessageOfARealTakeoverStaysHeld() throws Exception {
     String chat = chat();
     InboundMessage human = message(chat, id(), Author.BUSINESS_HUMAN, "Deixa comigo");

@@ -1,15 +1,16 @@
--- V23: dispatch_settle also says whether a conversation it finished has another message queued.
+-- V23: a settle that also says whether a conversation it finished has another message queued.
 --
 -- A dispatcher used to claim again after every settle, in case a conversation's next message had
--- become its head; at a steady 500 bot turns/s nearly every such claim found nothing
--- (bench/turns.sh, pg_stat_statements, 2026-12-03: 6,606 claims for 5,674 hand-overs). The settle
--- now answers `more`: true when a conversation whose queue row it deleted (done or dead) still has
--- a row queued; the dispatcher claims again then, or when its last claim was cut short by its
--- room. Rows put back with a wait (retry, release) are due later and found by the periodic poll,
--- as before. The statements are V22's, the same outcomes.
-DROP FUNCTION dispatch_settle(text, bigint[], text[], integer[], double precision[], text[], text[], bigint[], text[],
-                              integer[], text[], integer[], text[]);
-CREATE FUNCTION dispatch_settle(p_owner text, p_id bigint[], p_kind text[], p_position integer[],
+-- become its head; at a steady 500 bot turns/s many of those claims found nothing. The new
+-- dispatch_settle_more answers `more` as well: true when a conversation whose queue row it deleted
+-- (done or dead) still has a row queued; the dispatcher claims after a settle then, when a claim
+-- started while the settle was out (its snapshot may have missed the settle), or when its last
+-- claim came back full or failed. Rows put back with a wait (retry, release) are due later and
+-- found by the periodic poll, as before. The statements are V22's dispatch_settle, the same
+-- outcomes. dispatch_settle itself stays as V22 left it, for nodes of the earlier version that
+-- share the database during an upgrade (a function whose result type changed would fail their
+-- prepared statements); a later migration drops it.
+CREATE FUNCTION dispatch_settle_more(p_owner text, p_id bigint[], p_kind text[], p_position integer[],
                                            p_wait double precision[], p_error text[],
                                            r_tenant text[], r_message bigint[], r_plugin text[], r_position integer[],
                                            r_outcome text[], r_latency integer[], r_error text[])
