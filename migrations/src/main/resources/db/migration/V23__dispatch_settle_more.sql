@@ -7,9 +7,10 @@
 -- started while the settle was out (its snapshot may have missed the settle), or when its last
 -- claim came back full or failed. Rows put back with a wait (retry, release) are due later and
 -- found by the periodic poll, as before. The statements are V22's dispatch_settle, the same
--- outcomes. dispatch_settle itself stays as V22 left it, for nodes of the earlier version that
--- share the database during an upgrade (a function whose result type changed would fail their
--- prepared statements); a later migration drops it.
+-- outcomes. dispatch_settle keeps its name and result, for nodes of the earlier version that share
+-- the database during an upgrade (a function whose result type changed would fail their prepared
+-- statements), but is now this function's `dead` alone (end of file): the outcomes have one
+-- definition. A later migration drops it.
 CREATE FUNCTION dispatch_settle_more(p_owner text, p_id bigint[], p_kind text[], p_position integer[],
                                            p_wait double precision[], p_error text[],
                                            r_tenant text[], r_message bigint[], r_plugin text[], r_position integer[],
@@ -67,4 +68,14 @@ BEGIN
     SELECT 1 FROM unnest(freed) AS f(conv)
      WHERE EXISTS (SELECT 1 FROM dispatch_queue q WHERE q.conversation_id = f.conv));
 END
+$$;
+
+CREATE OR REPLACE FUNCTION dispatch_settle(p_owner text, p_id bigint[], p_kind text[], p_position integer[],
+                                           p_wait double precision[], p_error text[],
+                                           r_tenant text[], r_message bigint[], r_plugin text[], r_position integer[],
+                                           r_outcome text[], r_latency integer[], r_error text[])
+RETURNS integer
+LANGUAGE sql VOLATILE AS $$
+  SELECT s.dead FROM dispatch_settle_more(p_owner, p_id, p_kind, p_position, p_wait, p_error, r_tenant, r_message,
+                                          r_plugin, r_position, r_outcome, r_latency, r_error) AS s
 $$;

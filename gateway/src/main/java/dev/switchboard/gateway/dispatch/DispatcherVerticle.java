@@ -456,13 +456,7 @@ public final class DispatcherVerticle extends VerticleBase {
           if (dead > 0) {
             metrics.deadLetters("forward", dead);
           }
-          if (r.getBoolean(1) || claims.claiming() || claims.started() != claimsBefore) {
-            // a finished conversation has a next message (its new head is due), or a claim began
-            // while this settle was out: its snapshot may not have seen the head leave
-            poll();
-          } else {
-            claims.pollIfStarved(); // the room freed may let a claim take what the last one left
-          }
+          claims.settled(claimsBefore, r.getBoolean(1)); // more: a finished conversation's next message is due
         })
         .onFailure(err -> {
           if (stopping) {

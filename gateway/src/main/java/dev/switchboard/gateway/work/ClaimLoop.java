@@ -71,6 +71,19 @@ public final class ClaimLoop {
     }
   }
 
+  /**
+   * After work this loop leased was finished and recorded (its settle started when {@link #started}
+   * was {@code since}): claims again if the settle says more is due, or if a claim began while the
+   * settle was out (its snapshot may not have seen the work leave), else only if starved.
+   */
+  public void settled(long since, boolean due) {
+    if (due || claiming || started != since) {
+      poll();
+    } else {
+      pollIfStarved();
+    }
+  }
+
   /** Claims started so far (a claim started after a given moment took its snapshot after it). */
   public long started() {
     return started;

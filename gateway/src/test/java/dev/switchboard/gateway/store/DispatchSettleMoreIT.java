@@ -47,6 +47,16 @@ class DispatchSettleMoreIT {
   }
 
   @Test
+  void theEarlierSettleStillAnswersItsDeadCountForNodesOfTheEarlierVersion() {
+    queue(BASE + 30, BASE + 4);
+    queue(BASE + 31, BASE + 4);
+    assertThat(TestDatabase.row("SELECT dispatch_settle('it', ARRAY[?::bigint, ?::bigint], ARRAY['dead', 'done'],"
+        + " ARRAY[0, 0], ARRAY[0, 0]::float8[], ARRAY['forward_failed: it', NULL]::text[],"
+        + " '{}', '{}', '{}', '{}', '{}', '{}', '{}')::text", BASE + 30, BASE + 31)).containsExactly("1");
+    assertThat(queued(BASE + 30) + queued(BASE + 31)).isZero();
+  }
+
+  @Test
   void anotherConversationsRowsOrARowPutBackAreNotMore() {
     queue(BASE + 20, BASE + 2);
     queue(BASE + 21, BASE + 3);

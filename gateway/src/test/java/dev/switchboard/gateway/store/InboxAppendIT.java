@@ -52,6 +52,14 @@ class InboxAppendIT {
     }
   }
 
+  /** A tenant with a chain and no daily quota: its new messages are queued as they are stored. */
+  private static String queuedTenant() {
+    String tenant = "inbox-append-it-queued";
+    TestDatabase.number("INSERT INTO tenants (id, name, has_chain, per_contact_daily) VALUES (?, 'Queued', true, 0) "
+        + "ON CONFLICT (id) DO UPDATE SET has_chain = true, per_contact_daily = 0 RETURNING 1", tenant);
+    return tenant;
+  }
+
   private static String chat() {
     return "5521" + (900_000_000L + IDS.incrementAndGet() % 99_999_999L) + "@s.whatsapp.net";
   }
@@ -133,9 +141,7 @@ class InboxAppendIT {
 
   @Test
   void aMessageReleasedByTheEchoIsQueuedInItsBatchForATenantWithoutAQuota() throws Exception {
-    String tenant = "inbox-append-it-queued";
-    TestDatabase.number("INSERT INTO tenants (id, name, has_chain, per_contact_daily) VALUES (?, 'Queued', true, 0) "
-        + "ON CONFLICT (id) DO UPDATE SET has_chain = true, per_contact_daily = 0 RETURNING 1", tenant);
+    String tenant = queuedTenant();
     String chat = chat();
     String sent = id();
     Instant now = Instant.now();
@@ -275,9 +281,7 @@ class InboxAppendIT {
 
   @Test
   void aTenantWithAChainAndNoQuotaHasItsNewMessagesQueuedAsTheyAreStored() throws Exception {
-    String tenant = "inbox-append-it-queued";
-    TestDatabase.number("INSERT INTO tenants (id, name, has_chain, per_contact_daily) VALUES (?, 'Queued', true, 0) "
-        + "ON CONFLICT (id) DO UPDATE SET has_chain = true, per_contact_daily = 0 RETURNING 1", tenant);
+    String tenant = queuedTenant();
     String chat = chat();
     InboundMessage customer = message(chat, id(), Author.CONTACT, "Oi");
     InboundMessage second = message(chat, id(), Author.CONTACT, "Tudo bem?");

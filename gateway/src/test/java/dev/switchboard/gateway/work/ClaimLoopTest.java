@@ -2,7 +2,6 @@ package dev.switchboard.gateway.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -44,6 +43,13 @@ class ClaimLoopTest {
     done.get(10, TimeUnit.SECONDS);
   }
 
+  private void run(Runnable step) throws Exception {
+    onLoop(() -> {
+      step.run();
+      return null;
+    });
+  }
+
   /** A loop whose claims stay open until the test answers them. */
   private ClaimLoop loop(int limit) throws Exception {
     return onLoop(() -> new ClaimLoop(vertx, limit, room::get, n -> {
@@ -55,24 +61,22 @@ class ClaimLoopTest {
   }
 
   private void answer(int i, Integer claimed) throws Exception {
-    onLoop(() -> {
+    run(() -> {
       if (claimed == null) {
         calls.get(i).fail("storage unavailable");
       } else {
         calls.get(i).complete(claimed);
       }
-      return null;
     });
   }
 
   @Test
   void oneClaimAtATimeAndAskedAgainWhileOutItClaimsOnceMoreAfter() throws Exception {
     ClaimLoop loop = loop(256);
-    onLoop(() -> {
+    run(() -> {
       loop.poll();
       loop.poll();
       loop.poll();
-      return null;
     });
     assertThat(asked).containsExactly(10);
     assertThat(onLoop(loop::claiming)).isTrue();
@@ -84,32 +88,20 @@ class ClaimLoopTest {
   @Test
   void aClaimThatFindsLessThanItAskedLeavesNothingBehind() throws Exception {
     ClaimLoop loop = loop(256);
-    onLoop(() -> {
-      loop.poll();
-      return null;
-    });
+    run(loop::poll);
     answer(0, 4);
-    onLoop(() -> {
-      loop.pollIfStarved();
-      return null;
-    });
+    run(loop::pollIfStarved);
     assertThat(asked).containsExactly(10);
   }
 
   @Test
   void aFullClaimClaimsAgainAtOnceAndLeavesTheLoopStarvedWhileRoomLasts() throws Exception {
     ClaimLoop loop = loop(5);
-    onLoop(() -> {
-      loop.poll();
-      return null;
-    });
+    run(loop::poll);
     answer(0, 5); // full: it may have left rows behind
     assertThat(asked).containsExactly(5, 5);
     answer(1, 2);
-    onLoop(() -> {
-      loop.pollIfStarved();
-      return null;
-    });
+    run(loop::pollIfStarved);
     assertThat(asked).containsExactly(5, 5);
   }
 
@@ -117,45 +109,52 @@ class ClaimLoopTest {
   void withNoRoomItClaimsNothingAndFreedRoomClaimsThen() throws Exception {
     ClaimLoop loop = loop(256);
     room.set(0);
-    onLoop(() -> {
+    run(() -> {
       loop.poll();
       loop.pollIfStarved();
-      return null;
     });
     assertThat(asked).isEmpty();
     room.set(7);
-    onLoop(() -> {
-      loop.pollIfStarved();
-      return null;
-    });
+    run(loop::pollIfStarved);
     assertThat(asked).containsExactly(7);
   }
 
   @Test
   void aFailedClaimIsTriedAgainWhenRoomIsFreed() throws Exception {
     ClaimLoop loop = loop(256);
-    onLoop(() -> {
-      loop.poll();
-      return null;
-    });
+    run(loop::poll);
     answer(0, null);
     assertThat(asked).containsExactly(10); // not at once: the store may be down
-    onLoop(() -> {
-      loop.pollIfStarved();
-      return null;
-    });
+    run(loop::pollIfStarved);
     assertThat(asked).containsExactly(10, 10);
+  }
+
+  @Test
+  void aSettleClaimsAgainWhenMoreIsDueOrAClaimBeganWhileItWasOut() throws Exception {
+    ClaimLoop loop = loop(256);
+    run(loop::poll);
+    answer(0, 4); // not starved
+    long since = onLoop(loop::started);
+    run(() -> loop.settled(since, false));
+    assertThat(asked).containsExactly(10); // nothing due, no claim missed it
+    run(() -> loop.settled(since, true));
+    assertThat(asked).containsExactly(10, 10); // a conversation's next message is due
+    answer(1, 4);
+    long before = onLoop(loop::started);
+    run(loop::poll); // a claim begins while a settle is out, and ends before it
+    answer(2, 4);
+    run(() -> loop.settled(before, false));
+    assertThat(asked).containsExactly(10, 10, 10, 10); // that claim's snapshot may have missed the settle
   }
 
   @Test
   void aStoppedLoopClaimsNoMore() throws Exception {
     ClaimLoop loop = loop(256);
-    onLoop(() -> {
+    run(() -> {
       loop.stop();
       loop.poll();
-      return null;
     });
     assertThat(asked).isEmpty();
-    assertThat(onLoop(() -> Future.succeededFuture(loop.started())).result()).isZero();
+    assertThat(onLoop(loop::started)).isZero();
   }
 }
