@@ -229,6 +229,26 @@ pg_profile_setup() {
     -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" "${settings[@]}" -c 'SELECT pg_reload_conf()' >/dev/null
 }
 
+# pg_log_setup: with PG_LOG=1, PostgreSQL logs every checkpoint, autovacuum run, lock wait and
+# temporary file, with millisecond timestamps (in $PG_DIR/postgres.log), to line up with the load
+# tool's --timeline and the gateway's GC log; it also times WAL writes and syncs (pg_stat_wal, printed
+# by pg_wal_report)
+pg_log_setup() {
+  [[ "${PG_LOG:-0}" == 1 ]] || return 0
+  psql "$PG_URL" -q -c 'ALTER SYSTEM SET log_checkpoints = on' -c 'ALTER SYSTEM SET log_autovacuum_min_duration = 0' \
+    -c 'ALTER SYSTEM SET log_lock_waits = on' -c 'ALTER SYSTEM SET log_temp_files = 0' \
+    -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] '" -c 'ALTER SYSTEM SET track_wal_io_timing = on' \
+    -c 'SELECT pg_reload_conf()' -c 'SELECT pg_stat_reset_shared($$wal$$)' >/dev/null
+}
+
+# pg_wal_report: with PG_LOG=1, WAL writes and syncs since pg_log_setup, and their mean time
+pg_wal_report() {
+  [[ "${PG_LOG:-0}" == 1 ]] || return 0
+  psql "$PG_URL" -P pager=off -c "SELECT wal_records, pg_size_pretty(wal_bytes) AS wal, wal_write, wal_sync,
+      round(wal_write_time::numeric) AS write_ms, round(wal_sync_time::numeric) AS sync_ms,
+      round((wal_sync_time / NULLIF(wal_sync, 0))::numeric, 3) AS ms_per_sync FROM pg_stat_wal" || true
+}
+
 # pg_top [N]: with PG_PROFILE=1 or 2, the top N (15) statements by total time since the last call, then a reset
 pg_top() {
   [[ "${PG_PROFILE:-0}" == 1 || "${PG_PROFILE:-0}" == 2 ]] || return 0

@@ -70,6 +70,7 @@ build_if_stale
 # ---- 2. PostgreSQL -------------------------------------------------------------------------
 start_postgres
 pg_profile_setup
+pg_log_setup
 
 # ---- 3. gateway ---------------------------------------------------------------------------
 case "$LIMITS" in
@@ -123,7 +124,7 @@ load() {
   # shellcheck disable=SC2086
   java $LOADGEN_JAVA_OPTS -jar "$LOAD_JAR" --url "$URL" --app-secret "$APP_SECRET" \
     --phone-number-id "$PHONE_NUMBER_ID" --event-loops "$EVENT_LOOPS" --warmup "$warmup" \
-    --duration "$DURATION" --run-id "$RUN_ID-$name" "$@" >"$WORK/$name.out" 2>&1 &
+    --duration "$DURATION" --run-id "$RUN_ID-$name" ${TIMELINE_MS:+--timeline "$TIMELINE_MS"} "$@" >"$WORK/$name.out" 2>&1 &
   local gen=$!
   tail -n +1 --pid="$gen" -f "$WORK/$name.out" &
   local printer=$!
@@ -163,6 +164,8 @@ echo "rows stored: $ROWS"
 say "batches (switchboard_store_batch_events, whole run) and memory"
 curl -s "http://127.0.0.1:$PORT/metrics" > "$WORK/metrics.txt" || true
 cp "$WORK/metrics.txt" "$RESULTS/$STAMP-metrics.txt" 2>/dev/null || true
+pg_wal_report
+if [[ "${PG_LOG:-0}" == 1 ]]; then cp "$PG_DIR/postgres.log" "$RESULTS/$STAMP-postgres.log" 2>/dev/null || true; fi
 grep -E '^switchboard_store_batch_events_(count|sum|max)|^switchboard_store_commit_seconds_(count|sum|max)' \
   "$WORK/metrics.txt" || true
 # admission leases (none with LIMITS=off: admission skipped) and the recent-keys cache's size

@@ -42,6 +42,8 @@ final class LoadLoop extends VerticleBase {
   private HttpClientAgent client;
   private Traffic traffic;
   private final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
+  /** --timeline: per bucket of the measured window (by scheduled time) answers, slow ones, slowest (µs). */
+  private final long[] bucketAnswers, bucketSlow, bucketMaxMicros;
   private final Promise<Void> drained = Promise.promise();
   private long periodicId = -1;
   private long issued;      // rate mode: next schedule slot
@@ -74,6 +76,10 @@ final class LoadLoop extends VerticleBase {
     this.loopRate = s.rate / s.eventLoops;
     this.phase = (double) index / s.eventLoops;
     this.rampSeconds = s.warmupSeconds / 2.0;
+    int buckets = s.timelineMs == 0 ? 0 : (int) ((s.durationSeconds * 1000L + s.timelineMs - 1) / s.timelineMs);
+    this.bucketAnswers = new long[buckets];
+    this.bucketSlow = new long[buckets];
+    this.bucketMaxMicros = new long[buckets];
   }
 
   @Override
@@ -186,7 +192,9 @@ final class LoadLoop extends VerticleBase {
         okCompleted = okCompleted + 1;
         if (measured) {
           ok++;
-          histogram.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, (now - scheduled) / 1000)));
+          long micros = Math.min(HIGHEST_MICROS, Math.max(0, (now - scheduled) / 1000));
+          histogram.recordValue(micros);
+          timeline(scheduled, micros);
         }
       } else if (measured) {
         if (status == 429) {
@@ -208,6 +216,18 @@ final class LoadLoop extends VerticleBase {
     if (ended && inflight == 0) {
       drained.tryComplete();
     }
+  }
+
+  private void timeline(long scheduled, long micros) {
+    if (bucketAnswers.length == 0) {
+      return;
+    }
+    int b = (int) Math.min(bucketAnswers.length - 1, (scheduled - measureFromNanos) / 1_000_000L / s.timelineMs);
+    bucketAnswers[b]++;
+    if (micros > s.slowMs * 1000L) {
+      bucketSlow[b]++;
+    }
+    bucketMaxMicros[b] = Math.max(bucketMaxMicros[b], micros);
   }
 
   private void end() {
@@ -247,6 +267,9 @@ final class LoadLoop extends VerticleBase {
       snap.sentTotal = sentTotal;
       snap.maxSendLagNanos = maxSendLagNanos;
       snap.detail = new TreeMap<>(otherDetail);
+      snap.bucketAnswers = bucketAnswers.clone();
+      snap.bucketSlow = bucketSlow.clone();
+      snap.bucketMaxMicros = bucketMaxMicros.clone();
       p.complete(snap);
     });
     return p.future();
@@ -261,11 +284,20 @@ final class LoadLoop extends VerticleBase {
     Histogram histogram;
     long sent, ok, s429, s503, other, connErrors, unfinished, okTotal, okInWindow, sentTotal, maxSendLagNanos;
     TreeMap<String, Long> detail;
+    long[] bucketAnswers, bucketSlow, bucketMaxMicros;
 
     void add(Snapshot o) {
       if (histogram == null) {
         histogram = new Histogram(HIGHEST_MICROS, 3);
         detail = new TreeMap<>();
+        bucketAnswers = new long[o.bucketAnswers.length];
+        bucketSlow = new long[o.bucketAnswers.length];
+        bucketMaxMicros = new long[o.bucketAnswers.length];
+      }
+      for (int i = 0; i < bucketAnswers.length; i++) {
+        bucketAnswers[i] += o.bucketAnswers[i];
+        bucketSlow[i] += o.bucketSlow[i];
+        bucketMaxMicros[i] = Math.max(bucketMaxMicros[i], o.bucketMaxMicros[i]);
       }
       histogram.add(o.histogram);
       sent += o.sent;

@@ -27,10 +27,13 @@ final class LoadSettings {
       "  --run-id ID             prefix that makes this run's requests unique, [A-Za-z0-9_-] (default: random)",
       "  --event-loops N         load-generator event loops (default 1)",
       "  --pipelining no         HTTP pipelining is never used (accepted for clarity)",
-      "  --progress SECONDS      progress line interval, 0 = none (default 5)");
+      "  --progress SECONDS      progress line interval, 0 = none (default 5)",
+      "  --timeline MS           also print, per MS of the measured window (by scheduled time), the",
+      "                          answers, those slower than --slow-ms and the slowest (default 0 = none)",
+      "  --slow-ms MS            what --timeline counts as slow (default 20)");
 
   private static final Set<String> COMMON = Set.of("url", "mode", "rate", "connections", "duration", "warmup",
-      "run-id", "event-loops", "pipelining", "progress");
+      "run-id", "event-loops", "pipelining", "progress", "timeline", "slow-ms");
 
   Mode mode = Mode.MAX;
   String url;
@@ -44,6 +47,9 @@ final class LoadSettings {
   String runId;
   int eventLoops = 1;
   int progressSeconds = 5;
+  /** Timeline bucket width in ms, 0 = no timeline. */
+  int timelineMs;
+  int slowMs = 20;
   /** The tool's own options, by name without the dashes. */
   private final Map<String, String> tool = new HashMap<>();
 
@@ -103,6 +109,8 @@ final class LoadSettings {
     s.warmupSeconds = nonNegativeInt(kv.getOrDefault("warmup", "5"), "warmup");
     s.eventLoops = positiveInt(kv.getOrDefault("event-loops", "1"), "event-loops");
     s.progressSeconds = nonNegativeInt(kv.getOrDefault("progress", "5"), "progress");
+    s.timelineMs = nonNegativeInt(kv.getOrDefault("timeline", "0"), "timeline");
+    s.slowMs = positiveInt(kv.getOrDefault("slow-ms", "20"), "slow-ms");
     if (s.eventLoops > s.connections) {
       throw new IllegalArgumentException("--event-loops must not exceed --connections");
     }

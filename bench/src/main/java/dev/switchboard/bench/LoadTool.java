@@ -210,6 +210,11 @@ final class LoadTool {
     } else {
       System.out.println("latency: no " + spec.okStatus() + " answers in the measured window");
     }
+    for (int i = 0; i < t.bucketAnswers.length; i++) {
+      // epoch ms of the bucket's start, to line up with GC and PostgreSQL logs
+      System.out.printf(Locale.ROOT, "TIMELINE %d answers=%d slow=%d max_ms=%s%n", windowStartMs + (long) i * s.timelineMs,
+          t.bucketAnswers[i], t.bucketSlow[i], fmt(t.bucketMaxMicros[i] / 1000.0, 1));
+    }
     StringBuilder j = new StringBuilder(512);
     j.append("{\"mode\":\"").append(mode).append('"')
         .append(",\"sent\":").append(t.sent)
