@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -137,16 +138,25 @@ class EvolutionSendIT {
     String jid = number + "@s.whatsapp.net";
     String keyId = keyId();
     // Evolution answers slowly; its webhooks about the same message come first (an older Evolution
-    // reports the API send as a fromMe upsert, which on its own reads as a person typing on the phone)
-    evolution.on(SEND_TEXT, call -> created(jid, keyId, "On my way", 1_500));
-    String id = new JsonObject(send(number, "On my way").body()).getString("id");
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !evolution.calls(SEND_TEXT).stream()
-        .filter(c -> "On my way".equals(c.json().getString("text"))).toList().isEmpty());
-    long now = System.currentTimeMillis() / 1000;
-    assertThat(webhook("messages.upsert", Evolution.text(jid, true, keyId, "", now, "On my way", "SERVER_ACK"))
-        .statusCode()).isEqualTo(200);
-    assertThat(TestDatabase.row("SELECT c.status FROM conversations c WHERE c.tenant_id = ? AND c.chat_id = ?",
-        TENANT, jid)).containsExactly("paused");
+    // reports the API send as a fromMe upsert, which on its own reads as a person typing on the phone).
+    // The answer is held until the upsert has been seen to pause the conversation.
+    CompletableFuture<Answer> release = new CompletableFuture<>();
+    evolution.on(SEND_TEXT, call -> Answer.when(release));
+    String id;
+    try {
+      id = new JsonObject(send(number, "On my way").body()).getString("id");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !evolution.calls(SEND_TEXT).stream()
+          .filter(c -> "On my way".equals(c.json().getString("text"))).toList().isEmpty());
+      long now = System.currentTimeMillis() / 1000;
+      assertThat(webhook("messages.upsert", Evolution.text(jid, true, keyId, "", now, "On my way", "SERVER_ACK"))
+          .statusCode()).isEqualTo(200);
+      assertThat(TestDatabase.row("SELECT c.status FROM conversations c WHERE c.tenant_id = ? AND c.chat_id = ?",
+          TENANT, jid)).containsExactly("paused");
+      assertThat(get(id).getString("status")).as("the send is not recorded before Evolution answers")
+          .isNotEqualTo("sent");
+    } finally {
+      release.complete(created(jid, keyId, "On my way", 0)); // never leave the request held open
+    }
 
     awaitStatus(id, "sent");
     assertThat(rows(keyId)).isEqualTo(1);

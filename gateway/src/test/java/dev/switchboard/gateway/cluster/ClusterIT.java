@@ -215,10 +215,11 @@ class ClusterIT {
     assertThat(status(webhook(b, LATE_TENANT, secret, update(20)))).isEqualTo(404);
     Files.writeString(a.config(), config(a.port(), List.of(tenant(TENANT, SECRET), tenant(LATE_TENANT, secret)))
         .encode());
-    // node a watches its file (every 2 s); from the moment it serves the new tenant, b must within a second
+    // node a watches its file (every 2 s); from the moment it serves the new tenant, b must soon after
+    // (within a second on an idle machine; 5 s allowed for loaded CI cores)
     Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
         .until(() -> status(webhook(a, LATE_TENANT, secret, update(21))) == 200);
-    Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
         .until(() -> status(webhook(b, LATE_TENANT, secret, update(22))) == 200);
   }
 
@@ -235,15 +236,15 @@ class ClusterIT {
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(status(webhook(a, API_TENANT, secret, update(30)))).isEqualTo(200);
-    // the other node reloads on the announcement: within a second
-    Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+    // the other node reloads on the announcement: within a second when idle (5 s allowed for loaded CI cores)
+    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
         .until(() -> status(webhook(b, API_TENANT, secret, update(31))) == 200);
 
     HttpResponse<String> deleted = HTTP.send(HttpRequest.newBuilder(URI.create(b.base() + "/admin/tenants/" + API_TENANT))
         .header("Authorization", "Bearer " + ADMIN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
     assertThat(status(webhook(b, API_TENANT, secret, update(32)))).isEqualTo(404);
-    Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
         .until(() -> status(webhook(a, API_TENANT, secret, update(33))) == 404);
   }
 
@@ -261,8 +262,10 @@ class ClusterIT {
     assertThat(calls.stream().map(c -> c.join().statusCode())).containsOnly(200);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> pids.stream().allMatch(p -> !bot.eventsFor(p).isEmpty()));
     assertThat(pids).allSatisfy(p -> assertThat(bot.eventsFor(p)).hasSize(1));
-    assertThat(TestDatabase.number("SELECT count(DISTINCT lease_owner) FROM dispatch_queue WHERE tenant_id = ?",
-        TENANT)).isZero();
+    // the last runs are settled (their lease released) just after the bot has them
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+        assertThat(TestDatabase.number("SELECT count(DISTINCT lease_owner) FROM dispatch_queue WHERE tenant_id = ?",
+            TENANT)).isZero());
   }
 
   /**
@@ -401,7 +404,7 @@ class ClusterIT {
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> sent.get() >= 60);
     botApi.on(SEND, call -> Answer.hang()); // the platform takes the call and never answers
     String id = apiSend(NODES.get(0), "in doubt");
-    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
         .until(() -> "sending".equals(sendStatus(NODES.get(0), id)));
     String owner = TestDatabase.row("SELECT lease_owner FROM outbox WHERE tenant_id = ?", TENANT).get(0);
     Node killed = NODES.stream().filter(n -> owner.contains(":" + n.process().pid() + ":")).findFirst().orElseThrow();

@@ -104,8 +104,9 @@ class DispatchIT {
   @Test
   void aMessageIsForwardedSignedTheBotsReplyIsSentAndItsReceiptMarksItDelivered() {
     String customer = phone();
-    String wamid = inbound(customer, "Where is my order?");
+    // the bot's answer is set before the webhook: dispatch may reach the bot before post() returns
     bot.answer(e -> TestBot.Answer.replies(new JsonObject().put("text", "It ships today.")));
+    String wamid = inbound(customer, "Where is my order?");
     Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !bot.eventsFor(wamid).isEmpty());
     TestBot.Event event = bot.eventsFor(wamid).get(0);
     assertThat(event.signatureValid()).isTrue();

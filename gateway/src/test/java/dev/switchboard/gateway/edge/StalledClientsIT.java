@@ -129,6 +129,8 @@ class StalledClientsIT {
     // once the idle connections time out, webhooks are served again
     await().atMost(Duration.ofSeconds(15)).until(() -> postWebhook().status() == 200);
     assertThat(closed("too_many_connections")).isGreaterThanOrEqualTo(6);
-    assertThat(closed("idle")).isGreaterThanOrEqualTo(max);
+    // a webhook is served once the first idle connection is closed; the others may go a sweep or two later
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        assertThat(closed("idle")).isGreaterThanOrEqualTo(max));
   }
 }
