@@ -275,13 +275,19 @@ BEGIN
               WHERE k.tenant_id = g.t AND k.channel = g.c AND k.platform_user_id = g.usr LIMIT 1) k
        ORDER BY g.t, g.c, g.chat
       ON CONFLICT (tenant_id, channel, chat_id) WHERE status <> 'closed' DO NOTHING)
+    -- the rows are locked in id order first, as outbox_enqueue_batch locks them: two batches that
+    -- update the same conversations in different orders deadlock (seen in bench/turns.sh,
+    -- 2026-12-06, when every conversation of the run fell a minute behind at once)
     UPDATE conversations v
-       SET last_inbound_at = GREATEST(v.last_inbound_at, g.li),
-           last_message_at = GREATEST(v.last_message_at, g.lm), updated_at = now()
-      FROM g
-     WHERE v.tenant_id = g.t AND v.channel = g.c AND v.chat_id = g.chat AND v.status <> 'closed'
-       AND (v.last_message_at IS NULL OR v.last_message_at < g.lm - interval '1 minute'
-            OR (g.li IS NOT NULL AND (v.last_inbound_at IS NULL OR v.last_inbound_at < g.li - interval '1 minute')));
+       SET last_inbound_at = GREATEST(v.last_inbound_at, k.li),
+           last_message_at = GREATEST(v.last_message_at, k.lm), updated_at = now()
+      FROM (SELECT l.id, g.li, g.lm
+              FROM g JOIN conversations l
+                ON l.tenant_id = g.t AND l.channel = g.c AND l.chat_id = g.chat AND l.status <> 'closed'
+             WHERE l.last_message_at IS NULL OR l.last_message_at < g.lm - interval '1 minute'
+                OR (g.li IS NOT NULL AND (l.last_inbound_at IS NULL OR l.last_inbound_at < g.li - interval '1 minute'))
+             ORDER BY l.id FOR UPDATE OF l) k
+     WHERE v.id = k.id;
     END IF;
 
     -- 5. human takeover: a person on the business side wrote in the chat (and it is not a message

@@ -19,6 +19,10 @@
 --   snapshot of the new chats' conversations after step 2 (at most one open conversation per chat;
 --   it was a hash of the tenant's open conversations, 46 calls over 5 ms in that minute) and the
 --   answer step's look-up of a key stored meanwhile (unique per tenant).
+-- - The conversations whose last_message_at moves are locked in id order before the update, as
+--   inbox_append locks them: updated in the join's order, two batches (two of these, or one of
+--   these and an inbox batch) that touched the same conversations deadlocked, and PostgreSQL rolled
+--   one back after a second (bench/turns.sh, 2026-12-06: twice in one run, 224 bot calls repeated).
 --
 -- Keeps one generic plan per statement, and never a sequential scan (plan_cache_mode and
 -- enable_seqscan, set on the function as V14 did with ALTER FUNCTION): see V14.
@@ -144,10 +148,13 @@ BEGIN
                 ELSE s.payload::jsonb || jsonb_build_object('refPlatformId', s.reply, 'refFromMe', s.from_me) END
       FROM stored s ORDER BY s.pos
     RETURNING 1),
-  touched AS (
+  touched AS ( -- locked in id order first, as inbox_append locks them (no deadlock between batches)
     UPDATE conversations c SET last_message_at = now()
-     WHERE c.id IN (SELECT s.conv FROM stored s)
-       AND (c.last_message_at IS NULL OR c.last_message_at < now() - interval '1 minute')
+      FROM (SELECT l.id FROM conversations l
+             WHERE l.id IN (SELECT s.conv FROM stored s)
+               AND (l.last_message_at IS NULL OR l.last_message_at < now() - interval '1 minute')
+             ORDER BY l.id FOR UPDATE) k
+     WHERE c.id = k.id
     RETURNING 1)
   SELECT array_agg(s.pos::integer), array_agg(s.mid) INTO s_pos, s_mid FROM stored s;
 

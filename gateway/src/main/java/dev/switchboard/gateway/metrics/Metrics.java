@@ -92,6 +92,12 @@ public final class Metrics {
     counter("switchboard.store.failures", "Group-commit transactions that failed", "reason", reason).increment();
   }
 
+  /** A batch transaction PostgreSQL rolled back for a deadlock or serialization failure, run again. */
+  public void storeConflictRetry(String store) {
+    counter("switchboard.store.conflict.retries",
+        "Batch transactions rolled back by a deadlock or serialization failure and run again", "store", store).increment();
+  }
+
   /** Time of one query of the tenant read API, by query ({@code conversations}, {@code messages}, …). */
   public void readQuery(String query, long nanos) {
     timers.computeIfAbsent("read|" + query, q -> Timer.builder("switchboard.store.read.latency")

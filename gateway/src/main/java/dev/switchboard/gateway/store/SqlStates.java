@@ -14,4 +14,16 @@ final class SqlStates {
     }
     return false;
   }
+
+  /**
+   * A deadlock ({@code 40P01}) or a serialization failure ({@code 40001}): PostgreSQL rolled the
+   * whole transaction back because of another transaction, not because of this data, so the same
+   * call may run again as it was (both batch functions are idempotent by their keys).
+   */
+  static boolean isConflict(Throwable err) {
+    return err instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
+  }
+
+  /** How often one batch runs again after a conflict before it is failed like an outage. */
+  static final int CONFLICT_RETRIES = 3;
 }
