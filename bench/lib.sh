@@ -241,6 +241,23 @@ pg_log_setup() {
     -c 'SELECT pg_reload_conf()' -c 'SELECT pg_stat_reset_shared($$wal$$)' >/dev/null
 }
 
+# pg_settings: PG_SET='name=value name=value' sets server parameters for an A/B run (ALTER SYSTEM,
+# then a reload; an unknown parameter or one that needs a restart stops the run)
+pg_settings() {
+  [[ -n "${PG_SET:-}" ]] || return 0
+  local args=() kv
+  for kv in $PG_SET; do
+    [[ "$kv" == *=* ]] || die "PG_SET: '$kv' is not name=value"
+    args+=(-c "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'")
+  done
+  psql "$PG_URL" -q -v ON_ERROR_STOP=1 "${args[@]}" -c 'SELECT pg_reload_conf()' >/dev/null || die "PG_SET: refused"
+  sleep 0.5 # the reload is signalled, not awaited
+  local pending
+  pending="$(psql "$PG_URL" -Atc "SELECT string_agg(name, ', ') FROM pg_settings WHERE pending_restart")"
+  [[ -z "$pending" ]] || die "PG_SET: $pending would need a restart of PostgreSQL"
+  for kv in $PG_SET; do echo "PG_SET ${kv%%=*} = $(psql "$PG_URL" -Atc "SHOW ${kv%%=*}")"; done
+}
+
 # pg_wal_report: with PG_LOG=1, WAL writes and syncs since pg_log_setup, and their mean time
 pg_wal_report() {
   [[ "${PG_LOG:-0}" == 1 ]] || return 0

@@ -71,6 +71,7 @@ build_if_stale
 start_postgres
 pg_profile_setup
 pg_log_setup
+pg_settings
 
 # ---- 3. gateway ---------------------------------------------------------------------------
 case "$LIMITS" in
