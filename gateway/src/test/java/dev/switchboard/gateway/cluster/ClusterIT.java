@@ -208,7 +208,7 @@ class ClusterIT {
 
   @Test
   @Order(2)
-  void aTenantAddedOnOneNodeIsServedByTheOtherWithinASecond() throws Exception {
+  void aTenantAddedOnOneNodeIsServedByTheOtherSoonAfter() throws Exception {
     Node a = NODES.get(0);
     Node b = NODES.get(1);
     String secret = "secret-cluster-it-late";
@@ -219,8 +219,11 @@ class ClusterIT {
     // (within a second on an idle machine; 5 s allowed for loaded CI cores)
     Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
         .until(() -> status(webhook(a, LATE_TENANT, secret, update(21))) == 200);
+    long servedByA = System.nanoTime();
     Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
         .until(() -> status(webhook(b, LATE_TENANT, secret, update(22))) == 200);
+    System.out.printf("ClusterIT: the added tenant was served by the other node %d ms after the first%n",
+        (System.nanoTime() - servedByA) / 1_000_000);
   }
 
   @Test
