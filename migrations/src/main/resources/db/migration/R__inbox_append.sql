@@ -277,7 +277,8 @@ BEGIN
       ON CONFLICT (tenant_id, channel, chat_id) WHERE status <> 'closed' DO NOTHING)
     -- the rows are locked in id order first, as outbox_enqueue_batch locks them: two batches that
     -- update the same conversations in different orders deadlock (seen in bench/turns.sh,
-    -- 2026-12-06, when every conversation of the run fell a minute behind at once)
+    -- 2026-12-06, when every conversation of the run fell a minute behind at once); FOR NO KEY
+    -- UPDATE is the lock the UPDATE itself takes, taken earlier and in order
     UPDATE conversations v
        SET last_inbound_at = GREATEST(v.last_inbound_at, k.li),
            last_message_at = GREATEST(v.last_message_at, k.lm), updated_at = now()
@@ -286,7 +287,7 @@ BEGIN
                 ON l.tenant_id = g.t AND l.channel = g.c AND l.chat_id = g.chat AND l.status <> 'closed'
              WHERE l.last_message_at IS NULL OR l.last_message_at < g.lm - interval '1 minute'
                 OR (g.li IS NOT NULL AND (l.last_inbound_at IS NULL OR l.last_inbound_at < g.li - interval '1 minute'))
-             ORDER BY l.id FOR UPDATE OF l) k
+             ORDER BY l.id FOR NO KEY UPDATE OF l) k
      WHERE v.id = k.id;
     END IF;
 

@@ -153,7 +153,7 @@ BEGIN
       FROM (SELECT l.id FROM conversations l
              WHERE l.id IN (SELECT s.conv FROM stored s)
                AND (l.last_message_at IS NULL OR l.last_message_at < now() - interval '1 minute')
-             ORDER BY l.id FOR UPDATE) k
+             ORDER BY l.id FOR NO KEY UPDATE) k
      WHERE c.id = k.id
     RETURNING 1)
   SELECT array_agg(s.pos::integer), array_agg(s.mid) INTO s_pos, s_mid FROM stored s;
