@@ -245,15 +245,14 @@ pg_log_setup() {
 # then a reload; an unknown parameter or one that needs a restart stops the run)
 pg_settings() {
   [[ -n "${PG_SET:-}" ]] || return 0
-  local args=() kv
+  local args=() names="" kv pending
   for kv in $PG_SET; do
     [[ "$kv" == *=* ]] || die "PG_SET: '$kv' is not name=value"
     args+=(-c "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'")
+    names+="${names:+,}'${kv%%=*}'"
   done
   psql "$PG_URL" -q -v ON_ERROR_STOP=1 "${args[@]}" -c 'SELECT pg_reload_conf()' >/dev/null || die "PG_SET: refused"
   sleep 0.5 # the reload is signalled, not awaited
-  local pending names=""
-  for kv in $PG_SET; do names+="${names:+,}'${kv%%=*}'"; done
   pending="$(psql "$PG_URL" -Atc "SELECT string_agg(name, ', ') FROM pg_settings WHERE pending_restart AND name IN ($names)")"
   [[ -z "$pending" ]] || die "PG_SET: $pending would need a restart of PostgreSQL"
   for kv in $PG_SET; do echo "PG_SET ${kv%%=*} = $(psql "$PG_URL" -Atc "SHOW ${kv%%=*}")"; done

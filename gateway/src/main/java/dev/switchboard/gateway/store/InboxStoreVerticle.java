@@ -330,10 +330,6 @@ public final class InboxStoreVerticle extends VerticleBase {
   }
 
   private Future<Void> write(List<Pending> batch) {
-    return write(batch, 0);
-  }
-
-  private Future<Void> write(List<Pending> batch, int conflicts) {
     List<InboxRepository.Item> items = new ArrayList<>();
     for (Pending p : batch) {
       AppendRequest r = p.request();
@@ -341,23 +337,23 @@ public final class InboxStoreVerticle extends VerticleBase {
         items.add(new InboxRepository.Item(r.tenantId(), r.channel(), e, r.receivedAt()));
       }
     }
-    long start = System.nanoTime();
-    return repository.append(pool, items)
-        .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+    // a deadlock with another transaction rolls the whole batch back: it runs again, so the
+    // platform is not answered 503 for what was only bad timing
+    return SqlStates.retryingConflicts(() -> {
+      long start = System.nanoTime();
+      return repository.append(pool, items)
+          .timeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+          .onSuccess(written -> metrics.commit(System.nanoTime() - start));
+    }, conflict -> {
+      metrics.storeConflictRetry("inbox");
+      LOG.atInfo().addKeyValue("sqlState", conflict.getSqlState())
+          .log("a batch of {} webhooks was rolled back by a conflict with another transaction; running it again", batch.size());
+    })
         .map(written -> {
-          metrics.commit(System.nanoTime() - start);
           answer(batch, written);
           return (Void) null;
         })
         .recover(err -> {
-          if (SqlStates.isConflict(err) && conflicts < SqlStates.CONFLICT_RETRIES) {
-            // a deadlock with another transaction rolled the whole batch back: run it again, so the
-            // platform is not answered 503 for what was only bad timing
-            metrics.storeConflictRetry("inbox");
-            LOG.atInfo().addKeyValue("sqlState", ((PgException) err).getSqlState())
-                .log("a batch of {} webhooks was rolled back by a conflict with another transaction; running it again", batch.size());
-            return write(batch, conflicts + 1);
-          }
           if (batch.size() > 1 && SqlStates.isDataError(err)) {
             // one call's data broke the batch: retry each call alone so the others are not held back
             metrics.storeFailure("data_split");

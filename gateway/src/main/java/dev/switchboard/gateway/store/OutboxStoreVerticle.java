@@ -154,12 +154,16 @@ public final class OutboxStoreVerticle extends VerticleBase {
   }
 
   private Future<Void> write(List<Pending> batch) {
-    return write(batch, 0);
-  }
-
-  private Future<Void> write(List<Pending> batch, int conflicts) {
-    return OutboxRepository.enqueue(pool, batch.stream().map(Pending::request).toList())
-        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+    List<Enqueue> requests = batch.stream().map(Pending::request).toList();
+    // a deadlock with another transaction rolls the whole batch back: it runs again (a failed reply
+    // would make the dispatcher call the bot again for it)
+    return SqlStates.retryingConflicts(
+        () -> OutboxRepository.enqueue(pool, requests).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS),
+        conflict -> {
+          metrics.storeConflictRetry("outbox");
+          LOG.atInfo().addKeyValue("sqlState", conflict.getSqlState())
+              .log("a batch of {} sends was rolled back by a conflict with another transaction; running it again", batch.size());
+        })
         .map(results -> {
           Set<String> channels = new HashSet<>();
           for (int i = 0; i < batch.size(); i++) {
@@ -178,14 +182,6 @@ public final class OutboxStoreVerticle extends VerticleBase {
           return (Void) null;
         })
         .recover(err -> {
-          if (SqlStates.isConflict(err) && conflicts < SqlStates.CONFLICT_RETRIES) {
-            // a deadlock with another transaction rolled the whole batch back: run it again (a failed
-            // reply would make the dispatcher call the bot again for it)
-            metrics.storeConflictRetry("outbox");
-            LOG.atInfo().log("a batch of {} sends was rolled back by a conflict with another transaction; running it again",
-                batch.size());
-            return write(batch, conflicts + 1);
-          }
           if (batch.size() > 1 && SqlStates.isDataError(err)) {
             // one send's data broke the batch: store each alone so the others are not held back
             Future<Void> chain = Future.succeededFuture();
