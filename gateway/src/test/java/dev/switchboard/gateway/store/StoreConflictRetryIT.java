@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class StoreConflictRetryIT {
   private static final String TENANT = "conflict-retry-it";
-  private static final String KEY = "key-" + TENANT + "-0123456789abcdef";
+  private static final String KEY = "key-" + TENANT + "-0123456789abcdef"; // RunningGateway.tenantConfig's
   private static final String MESSAGES = "/v23.0/" + RunningGateway.PHONE_NUMBER_ID + "/messages";
   private static FakePlatform graph;
   private static RunningGateway gw;
@@ -45,12 +45,9 @@ class StoreConflictRetryIT {
         .put("contacts", new JsonArray().add(new JsonObject().put("input", call.json().getString("to"))
             .put("wa_id", call.json().getString("to"))))
         .put("messages", new JsonArray().add(new JsonObject().put("id", "wamid.OUT" + System.nanoTime())))));
-    JsonObject tenant = new JsonObject().put("id", TENANT).put("name", "Conflict retry IT")
-        .put("apiKeys", new JsonArray().add(KEY))
-        .put("channels", new JsonObject().put("whatsapp", new JsonObject()
-            .put("phoneNumberId", RunningGateway.PHONE_NUMBER_ID).put("appSecret", RunningGateway.APP_SECRET)
-            .put("verifyToken", RunningGateway.VERIFY_TOKEN).put("accessToken", "EAAG-conflict-it-token-0123")
-            .put("apiBaseUrl", graph.baseUrl() + "/v23.0")));
+    JsonObject tenant = RunningGateway.tenantConfig(TENANT, 1000, 1000); // its API key is KEY
+    tenant.getJsonObject("channels").getJsonObject("whatsapp").put("accessToken", "EAAG-conflict-it-token-0123")
+        .put("apiBaseUrl", graph.baseUrl() + "/v23.0");
     gw = RunningGateway.start(tenant, new JsonObject());
   }
 
@@ -79,16 +76,7 @@ class StoreConflictRetryIT {
 
     String second = "wamid.conflict." + System.nanoTime() + ".2";
     CompletableFuture<HttpResponse<String>> answer;
-    try (Connection other = TestDatabase.connect()) {
-      other.setAutoCommit(false);
-      try (Statement st = other.createStatement()) {
-        try {
-          st.execute("SET deadlock_timeout = '30s'"); // the gateway's backend finds the deadlock first
-        } catch (SQLException notSuperuser) {
-          other.rollback(); // it waited first, so its own check (after 1 s) runs first anyway
-        }
-        st.execute("UPDATE conversations SET updated_at = now() WHERE id = " + conversation);
-      }
+    try (Connection other = holdingConversation(conversation)) {
       // a message five minutes newer, with a new profile name: the batch updates the contact, then
       // the conversation, and waits for this session's lock on it
       answer = CompletableFuture.supplyAsync(() -> gw.postSigned(WhatsApp.text(RunningGateway.PHONE_NUMBER_ID,
@@ -124,16 +112,7 @@ class StoreConflictRetryIT {
     String key = "conflict-" + System.nanoTime();
 
     CompletableFuture<HttpResponse<String>> answer;
-    try (Connection other = TestDatabase.connect()) {
-      other.setAutoCommit(false);
-      try (Statement st = other.createStatement()) {
-        try {
-          st.execute("SET deadlock_timeout = '30s'");
-        } catch (SQLException notSuperuser) {
-          other.rollback();
-        }
-        st.execute("UPDATE conversations SET updated_at = now() WHERE id = " + conversation);
-      }
+    try (Connection other = holdingConversation(conversation)) {
       // the conversation's last message is five minutes old: the batch stores the send under its key,
       // then waits for this session's lock to move the conversation's last_message_at
       answer = CompletableFuture.supplyAsync(() -> gw.postJson("/v1/messages", new JsonObject()
@@ -159,6 +138,24 @@ class StoreConflictRetryIT {
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> graph.calls(MESSAGES).stream()
         .anyMatch(c -> customer.equals(c.json().getString("to"))));
     assertThat(retries("outbox")).as("batches run again after a conflict").isEqualTo(retriesBefore + 1);
+  }
+
+  /**
+   * Another session, in an open transaction, holding the conversation's row; the gateway's backend,
+   * which waits for it first, is the one that finds the deadlock.
+   */
+  private static Connection holdingConversation(long conversation) throws SQLException {
+    Connection other = TestDatabase.connect();
+    other.setAutoCommit(false);
+    try (Statement st = other.createStatement()) {
+      try {
+        st.execute("SET deadlock_timeout = '30s'"); // this session never runs the deadlock check first
+      } catch (SQLException notSuperuser) {
+        other.rollback(); // the gateway's backend waited first, so its check (after 1 s) runs first anyway
+      }
+      st.execute("UPDATE conversations SET updated_at = now() WHERE id = " + conversation);
+    }
+    return other;
   }
 
   private static double retries(String store) {
